@@ -1,0 +1,21 @@
+//! # talkover-client
+//!
+//! A client for the Talkover voice-agent API, compiled to WebAssembly and shipped as the npm
+//! package `talkover-client`. The crate has three layers, and dependencies point one way:
+//!
+//! * [`proto`]: the pure core. Input validation, URL building, response classification, the
+//!   retry policy and the cleanup decisions. No JavaScript, no clock, no randomness: time and
+//!   jitter are inputs, so everything here is tested natively with `cargo test`.
+//! * `transport` (wasm32 only): runs a [`proto::RequestSpec`] through `fetch`, with per-attempt
+//!   timeouts, caller cancellation and the retry loop.
+//! * `bindings` (wasm32 only): the `#[wasm_bindgen]` exports the JavaScript entry files wrap.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod proto;
+
+#[cfg(target_arch = "wasm32")]
+mod transport;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;

@@ -1,0 +1,163 @@
+//! The decisions of the agent-cleanup workflow, apart from the requests that carry them out.
+//!
+//! Per agent: read it; a published agent is unpublished (when allowed) or skipped; the backup
+//! is taken before anything changes and a failed backup stops that agent; active calls skip it;
+//! an agent that is already gone is reported as such. The wasm side runs these steps with a
+//! concurrency limit and reports progress after each.
+
+use super::error::ErrorCode;
+
+/// The most agents worked on at once.
+pub const MAX_CONCURRENCY: u32 = 64;
+
+/// `cleanupAgents` options, checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CleanupOptions {
+    /// Unpublish published agents instead of skipping them.
+    pub unpublish: bool,
+    /// Keep the agent and its trainings before deleting (default `true`).
+    pub backup: bool,
+    /// Send no mutating request; report what would happen.
+    pub dry_run: bool,
+    /// Agents worked on at once, 1..=64 (default 4).
+    pub concurrency: u32,
+}
+
+impl Default for CleanupOptions {
+    fn default() -> Self {
+        Self { unpublish: false, backup: true, dry_run: false, concurrency: 4 }
+    }
+}
+
+/// The final outcome of one agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It is gone.
+    Deleted,
+    /// Left alone on purpose (published, active calls, already gone, not reached).
+    Skipped,
+    /// Something went wrong; `error` says what.
+    Failed,
+    /// Dry run: it would be deleted.
+    Planned,
+}
+
+impl Outcome {
+    /// The name JavaScript sees.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Deleted => "deleted",
+            Self::Skipped => "skipped",
+            Self::Failed => "failed",
+            Self::Planned => "planned",
+        }
+    }
+}
+
+/// The steps `onProgress` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `GET /agents/{id}`.
+    Read,
+    /// `GET /agents/{id}/trainings`.
+    Backup,
+    /// Counting the agent's active calls before unpublishing it.
+    CheckCalls,
+    /// `POST /agents/{id}/unpublish`.
+    Unpublish,
+    /// `DELETE /agents/{id}`.
+    Delete,
+    /// Publishing again an agent this run unpublished but could not delete.
+    Restore,
+    /// The agent's result is final.
+    Done,
+}
+
+impl Step {
+    /// The name JavaScript sees.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Backup => "backup",
+            Self::CheckCalls => "check-calls",
+            Self::Unpublish => "unpublish",
+            Self::Delete => "delete",
+            Self::Restore => "restore",
+            Self::Done => "done",
+        }
+    }
+}
+
+/// Call statuses that count as active (talkover-api.md, Get Active Call by Phone).
+pub const ACTIVE_CALL_STATUSES: [&str; 3] = ["initiated", "ringing", "answered"];
+
+/// The reason a planned agent carries when it would be unpublished first.
+pub const UNPUBLISH_FIRST: &str = "UNPUBLISH_FIRST";
+
+/// What to do with an agent once it has been read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Leave it, for this reason.
+    Skip(ErrorCode),
+    /// Delete it, unpublishing it first when it is published.
+    Delete {
+        /// It is published and `unpublish` is set.
+        unpublish_first: bool,
+    },
+}
+
+/// The plan for an agent whose `current_status` is `status`.
+pub fn plan(status: Option<&str>, options: &CleanupOptions) -> Plan {
+    match status == Some("published") {
+        true if !options.unpublish => Plan::Skip(ErrorCode::AgentIsPublished),
+        published => Plan::Delete { unpublish_first: published },
+    }
+}
+
+/// The outcome when a step fails with `code`: refusals the API explains are skips, anything
+/// else is a failure.
+pub fn outcome_of_error(code: ErrorCode) -> Outcome {
+    match code {
+        ErrorCode::AgentNotFound | ErrorCode::AgentHasActiveCalls | ErrorCode::AgentIsPublished => Outcome::Skipped,
+        _ => Outcome::Failed,
+    }
+}
+
+/// The distinct ids in input order (first occurrence wins).
+pub fn distinct_ids<S: AsRef<str>>(ids: &[S]) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.iter().map(AsRef::as_ref).filter(|id| seen.insert(*id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_agents_are_skipped_unless_unpublish_is_set() {
+        let mut o = CleanupOptions::default();
+        assert_eq!(plan(Some("published"), &o), Plan::Skip(ErrorCode::AgentIsPublished));
+        assert_eq!(plan(Some("draft"), &o), Plan::Delete { unpublish_first: false });
+        assert_eq!(plan(None, &o), Plan::Delete { unpublish_first: false });
+        o.unpublish = true;
+        assert_eq!(plan(Some("published"), &o), Plan::Delete { unpublish_first: true });
+        assert_eq!(plan(Some("draft"), &o), Plan::Delete { unpublish_first: false });
+    }
+
+    #[test]
+    fn explained_refusals_are_skips() {
+        assert_eq!(outcome_of_error(ErrorCode::AgentHasActiveCalls), Outcome::Skipped);
+        assert_eq!(outcome_of_error(ErrorCode::AgentNotFound), Outcome::Skipped);
+        assert_eq!(outcome_of_error(ErrorCode::AgentIsPublished), Outcome::Skipped);
+        for code in [ErrorCode::ServerError, ErrorCode::Aborted, ErrorCode::Unauthorized, ErrorCode::InvalidResponse] {
+            assert_eq!(outcome_of_error(code), Outcome::Failed);
+        }
+    }
+
+    #[test]
+    fn ids_are_deduplicated_in_input_order() {
+        let ids = ["b", "a", "b", "c", "a"];
+        assert_eq!(distinct_ids(&ids), ["b", "a", "c"]);
+        assert!(distinct_ids::<&str>(&[]).is_empty());
+    }
+}

@@ -1,0 +1,240 @@
+//! Validated inputs: the API [`Token`] (redacted in `Debug`), resource ids and the [`BaseUrl`].
+//!
+//! Everything here is checked before a request exists, so a bad input is an
+//! `INVALID_ARGUMENT` whose message says what is wrong and never repeats the token.
+
+use super::error::ApiError;
+use std::fmt;
+
+/// An API token. It leaves this type only as the `Authorization` header value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Accepts a non-empty printable-ASCII token without whitespace.
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let problem = if raw.is_empty() {
+            Some("token must not be empty.")
+        } else if raw.chars().any(char::is_whitespace) {
+            Some("token must not contain whitespace.")
+        } else if raw.chars().any(|c| c.is_control()) {
+            Some("token must not contain control characters.")
+        } else if !raw.is_ascii() {
+            Some("token must contain only ASCII characters.")
+        } else {
+            None
+        };
+        match problem {
+            Some(p) => Err(ApiError::invalid_argument(p)),
+            None => Ok(Self(raw.to_owned())),
+        }
+    }
+
+    /// The `Authorization` header value: `Bearer <token>`.
+    pub fn authorization(&self) -> String {
+        let mut value = String::with_capacity(7 + self.0.len());
+        value.push_str("Bearer ");
+        value.push_str(&self.0);
+        value
+    }
+
+    /// The raw token, for redacting it out of anything a server sends back.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token([redacted])")
+    }
+}
+
+/// Checks a resource id (agent or training): any non-empty string except `.` and `..`, which a
+/// URL would collapse into another route. `what` names it in the message, e.g. `"agentId"`.
+pub fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str, ApiError> {
+    let problem = match id {
+        "" => " must not be empty.",
+        "." | ".." => " must not be \".\" or \"..\".",
+        _ => return Ok(id),
+    };
+    let mut message = String::from(what);
+    message.push_str(problem);
+    Err(ApiError::invalid_argument(message))
+}
+
+/// The API root, e.g. `https://app.talkover.ai/api/v1`, checked and normalised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    api_root: String,
+    loopback: bool,
+}
+
+/// The documented production host.
+pub const DEFAULT_BASE_URL: &str = "https://app.talkover.ai";
+
+impl BaseUrl {
+    /// Accepts an absolute `https` URL, or `http` to a loopback host, without credentials, query
+    /// or fragment. A trailing `/` and a trailing `/api/v1` are both fine.
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let bad = |why: &str| {
+            let mut m = String::from("baseUrl ");
+            m.push_str(why);
+            ApiError::invalid_argument(m)
+        };
+        if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("must not contain whitespace or control characters."));
+        }
+        let lower = raw.to_ascii_lowercase();
+        let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+            (true, &raw[raw.len() - rest.len()..])
+        } else if let Some(rest) = lower.strip_prefix("http://") {
+            (false, &raw[raw.len() - rest.len()..])
+        } else {
+            return Err(bad("must be an absolute http(s) URL, e.g. https://app.talkover.ai."));
+        };
+        if rest.contains('?') || rest.contains('#') {
+            return Err(bad("must not have a query or a fragment."));
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(bad("must not contain credentials."));
+        }
+        let host = host_of(authority).ok_or_else(|| bad("has no valid host."))?;
+        let loopback = is_loopback(host);
+        if !https && !loopback {
+            return Err(bad("must use https (plain http is allowed only for loopback hosts)."));
+        }
+        let path = path.trim_end_matches('/');
+        let path = path.strip_suffix("/api/v1").unwrap_or(path);
+        let scheme = if https { "https://" } else { "http://" };
+        let mut api_root = String::with_capacity(raw.len() + 8);
+        api_root.push_str(scheme);
+        api_root.push_str(&authority.to_ascii_lowercase());
+        api_root.push_str(path);
+        api_root.push_str("/api/v1");
+        Ok(Self { api_root, loopback })
+    }
+
+    /// The API root every path is appended to.
+    pub fn api_root(&self) -> &str {
+        &self.api_root
+    }
+
+    /// Whether the host is `localhost`, `127.0.0.0/8` or `[::1]`.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+}
+
+/// The host of an authority (`host[:port]`), if both parts are well formed.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']')?;
+        let after = &v6[end + 1..];
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?),
+        };
+        (&authority[..end + 2], port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = if host.starts_with('[') {
+        host.len() > 2 && host[1..host.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+    } else {
+        !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    };
+    (port_ok && host_ok).then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::ErrorCode;
+
+    #[test]
+    fn token_debug_is_redacted_and_header_carries_it() {
+        let t = Token::parse("talq_secret123").unwrap();
+        assert_eq!(format!("{t:?}"), "Token([redacted])");
+        assert!(!format!("{:?}", Some(&t)).contains("secret"));
+        assert_eq!(t.authorization(), "Bearer talq_secret123");
+    }
+
+    #[test]
+    fn bad_tokens_are_refused_with_a_reason_that_does_not_echo_them() {
+        for bad in ["", "talq_ x", "talq_\tx", "talq_\u{7}x", "talq_é", "talq_x\n"] {
+            let e = Token::parse(bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArgument);
+            assert!(e.message.starts_with("token must"), "{}", e.message);
+            assert!(bad.is_empty() || !e.message.contains(bad));
+        }
+    }
+
+    #[test]
+    fn ids_refuse_empty_and_dot_segments_only() {
+        for bad in ["", ".", ".."] {
+            assert_eq!(check_id("agentId", bad).unwrap_err().code, ErrorCode::InvalidArgument);
+        }
+        assert_eq!(check_id("agentId", "").unwrap_err().message, "agentId must not be empty.");
+        for ok in ["...", "a/b", "?", "#", "%2F", " "] {
+            assert_eq!(check_id("agentId", ok).unwrap(), ok);
+        }
+    }
+
+    #[test]
+    fn base_urls_are_normalised() {
+        let cases = [
+            ("https://app.talkover.ai", "https://app.talkover.ai/api/v1", false),
+            ("https://App.Talkover.ai/", "https://app.talkover.ai/api/v1", false),
+            ("https://app.talkover.ai/api/v1/", "https://app.talkover.ai/api/v1", false),
+            ("https://proxy.example/talkover", "https://proxy.example/talkover/api/v1", false),
+            ("http://127.0.0.1:8787", "http://127.0.0.1:8787/api/v1", true),
+            ("HTTP://localhost:1", "http://localhost:1/api/v1", true),
+            ("http://[::1]:8787/", "http://[::1]:8787/api/v1", true),
+            ("https://[2001:db8::1]:443", "https://[2001:db8::1]:443/api/v1", false),
+        ];
+        for (raw, root, loopback) in cases {
+            let b = BaseUrl::parse(raw).unwrap();
+            assert_eq!((b.api_root(), b.is_loopback()), (root, loopback), "{raw}");
+        }
+    }
+
+    #[test]
+    fn bad_base_urls_say_what_is_wrong() {
+        let cases = [
+            ("app.talkover.ai", "absolute"),
+            ("ftp://x", "absolute"),
+            ("https://user:pw@app.talkover.ai", "credentials"),
+            ("https://app.talkover.ai/?x=1", "query"),
+            ("https://app.talkover.ai/#f", "fragment"),
+            ("http://app.talkover.ai", "https"),
+            ("http://10.0.0.1", "https"),
+            ("http://127.0.0.1.evil.com", "https"),
+            ("https://", "host"),
+            ("https://exa mple.com", "whitespace"),
+            ("https://a:99999999", "host"),
+            ("https://a_b.com", "host"),
+        ];
+        for (raw, why) in cases {
+            let e = BaseUrl::parse(raw).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArgument);
+            assert!(e.message.contains(why), "{raw}: {}", e.message);
+        }
+    }
+}

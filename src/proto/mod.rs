@@ -1,0 +1,21 @@
+//! The pure core: everything that can be decided without JavaScript, a clock or randomness.
+//!
+//! * [`error`]: the one error type, [`ApiError`], and the [`ErrorCode`] table of the contract.
+//! * [`input`]: validated inputs: [`Token`], ids, [`BaseUrl`].
+//! * [`endpoint`]: one [`RequestSpec`] per API operation, with percent-encoded paths.
+//! * [`classify`]: turns a status, headers and body into a success or an [`ApiError`].
+//! * [`retry`]: when to try again and how long to wait.
+//! * [`cleanup`]: the decisions of the agent-cleanup workflow.
+
+pub mod classify;
+pub mod cleanup;
+pub mod endpoint;
+pub mod error;
+pub mod input;
+pub mod retry;
+
+pub use classify::{classify, Body, JsonView, ResponseMeta};
+pub use endpoint::{AgentQuery, Expect, Method, RequestSpec};
+pub use error::{ApiError, ErrorCode};
+pub use input::{BaseUrl, Token};
+pub use retry::RetryPolicy;

@@ -1,0 +1,162 @@
+//! The retry policy as data: which failures are tried again, and how long to wait.
+//!
+//! Exponential backoff from 0.5 s, doubling, capped at 8 s, scaled by `1 - jitter / 4` where
+//! `jitter` in `[0, 1)` is an input. `Retry-After` (seconds or an HTTP date, resolved against a
+//! `now_ms` input) is honoured up to 60 s; a longer one ends the retries and is surfaced as
+//! `retryAfterMs` on the error.
+
+use super::error::ApiError;
+
+/// The longest `Retry-After` the client waits for by itself.
+pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+const FIRST_DELAY_MS: u64 = 500;
+const MAX_DELAY_MS: u64 = 8_000;
+
+/// How many times a failed call is tried again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (`maxRetries`, default 2).
+    pub max_retries: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { max_retries: 2 }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before the next attempt after attempt `attempt` (0-based) failed with `error`,
+    /// or `None` when the error is final.
+    pub fn delay_after(&self, attempt: u32, error: &ApiError, idempotent: bool, jitter: f64) -> Option<u64> {
+        if !idempotent || attempt >= self.max_retries || !error.is_transient() {
+            return None;
+        }
+        match error.retry_after_ms {
+            Some(ms) => (ms <= MAX_RETRY_AFTER_MS).then_some(ms),
+            None => Some(backoff_ms(attempt, jitter)),
+        }
+    }
+}
+
+/// The backoff before retry number `attempt + 1`.
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let base = FIRST_DELAY_MS.saturating_mul(1u64 << attempt.min(16)).min(MAX_DELAY_MS);
+    let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
+    (base as f64 * (1.0 - jitter / 4.0)) as u64
+}
+
+/// Parses `Retry-After` as delay-seconds or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).min(u64::MAX as f64) as u64);
+    }
+    http_date_ms(value).map(|at| at.saturating_sub(now_ms))
+}
+
+fn http_date_ms(value: &str) -> Option<u64> {
+    let parts: Vec<&str> = value.split_ascii_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
+    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
+    let hms: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else { return None };
+    if !(1..=31).contains(&day) || year < 1970 || *h > 23 || *m > 59 || *s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some((((days * 24 + h) * 60 + m) * 60 + s) * 1000)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (year >= 1970).
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::ErrorCode;
+
+    fn err(code: ErrorCode, status: Option<u16>, retry_after_ms: Option<u64>) -> ApiError {
+        let mut e = ApiError::new(code, "x");
+        e.status = status;
+        e.retry_after_ms = retry_after_ms;
+        e
+    }
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_to_eight() {
+        let delays: Vec<u64> = (0..7).map(|a| backoff_ms(a, 0.0)).collect();
+        assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(backoff_ms(0, 0.999_999), 375);
+        assert_eq!(backoff_ms(40, f64::NAN), 8000);
+        assert_eq!(backoff_ms(1, -3.0), 1000);
+    }
+
+    #[test]
+    fn transient_failures_are_retried_up_to_max_retries() {
+        let p = RetryPolicy::default();
+        let transient = [
+            err(ErrorCode::NetworkError, None, None),
+            err(ErrorCode::Timeout, None, None),
+            err(ErrorCode::HttpError, Some(408), None),
+            err(ErrorCode::RateLimited, Some(429), None),
+            err(ErrorCode::ServerError, Some(500), None),
+            err(ErrorCode::ServerError, Some(503), None),
+            err(ErrorCode::Conflict, Some(502), None),
+        ];
+        for e in &transient {
+            assert_eq!(p.delay_after(0, e, true, 0.0), Some(500), "{e:?}");
+            assert_eq!(p.delay_after(1, e, true, 0.0), Some(1000));
+            assert_eq!(p.delay_after(2, e, true, 0.0), None);
+            assert_eq!(p.delay_after(0, e, false, 0.0), None);
+        }
+        let final_errors = [
+            err(ErrorCode::AgentNotFound, Some(404), None),
+            err(ErrorCode::InvalidToken, Some(401), None),
+            err(ErrorCode::AgentHasActiveCalls, Some(409), None),
+            err(ErrorCode::ValidationError, Some(422), None),
+            err(ErrorCode::Aborted, None, None),
+            err(ErrorCode::InvalidResponse, Some(200), None),
+            err(ErrorCode::InvalidArgument, None, None),
+        ];
+        for e in &final_errors {
+            assert_eq!(p.delay_after(0, e, true, 0.0), None, "{e:?}");
+        }
+        assert_eq!(RetryPolicy { max_retries: 0 }.delay_after(0, &transient[0], true, 0.0), None);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_a_minute() {
+        let p = RetryPolicy { max_retries: 5 };
+        assert_eq!(p.delay_after(0, &err(ErrorCode::RateLimited, Some(429), Some(2000)), true, 0.5), Some(2000));
+        assert_eq!(p.delay_after(3, &err(ErrorCode::RateLimited, Some(429), Some(60_000)), true, 0.0), Some(60_000));
+        assert_eq!(p.delay_after(0, &err(ErrorCode::RateLimited, Some(429), Some(60_001)), true, 0.0), None);
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_http_dates() {
+        let now = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("2", now), Some(2000));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(0));
+        assert_eq!(parse_retry_after("1.5", now), Some(1500));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(0));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), Some(30_000));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(0));
+        assert_eq!(parse_retry_after("Thu, 01 Jan 2026 00:00:00 GMT", 0), Some(1_767_225_600_000));
+        for bad in ["", "-1", "soon", "NaN", "inf", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+        }
+    }
+}
