@@ -1,1 +1,112 @@
-fn main() {}
+//! The `talkover-emulator` command line: parse flags, bind (127.0.0.1 by
+//! default), print the URL and demo token, serve until SIGINT/SIGTERM.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use talkover_emulator::{serve, Options, Seed, DEMO_TOKEN};
+use tokio::net::TcpListener;
+
+/// A local stand-in for the Talkover voice-agent REST API.
+#[derive(Parser, Debug)]
+#[command(name = "talkover-emulator", version, about)]
+struct Cli {
+    /// Address to bind (loopback unless you ask otherwise).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to bind; 0 picks a free one (the real port is printed).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Seed data: `demo`, `empty`, or a number N of benchmark agents.
+    #[arg(long, default_value = "demo", value_parser = Seed::parse)]
+    seed: Seed,
+    /// Serve this folder at `/` (index.html for directories); API routes win.
+    #[arg(long = "static", value_name = "DIR")]
+    static_dir: Option<PathBuf>,
+    /// Added latency for every /api/v1 request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Do not write the per-request JSON log lines to stderr.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(dir) = &cli.static_dir {
+        if !dir.is_dir() {
+            eprintln!(
+                "talkover-emulator: --static {} is not a directory",
+                dir.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("talkover-emulator: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("talkover-emulator: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> std::io::Result<()> {
+    let listener = TcpListener::bind((cli.host.as_str(), cli.port)).await?;
+    let addr = listener.local_addr()?;
+    let options = Options {
+        seed: cli.seed,
+        static_dir: cli.static_dir,
+        latency_ms: cli.latency_ms,
+        quiet: cli.quiet,
+    };
+    let host = if addr.is_ipv6() {
+        format!("[{}]", addr.ip())
+    } else {
+        addr.ip().to_string()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "talkover-emulator listening on http://{host}:{}",
+        addr.port()
+    )?;
+    writeln!(out, "demo token: {DEMO_TOKEN}")?;
+    out.flush()?;
+    drop(out);
+    serve(listener, options, shutdown_signal()).await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

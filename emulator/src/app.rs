@@ -1,0 +1,110 @@
+//! Shared server state: the store, fault scripts, latency, request log and
+//! counters, the shutdown signal, and the reset operation of the admin API.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use tokio::sync::watch;
+
+use crate::faults::FaultScript;
+use crate::log::RequestLog;
+use crate::seed::Seed;
+use crate::state::Store;
+
+/// Everything the handlers share; cloned as `Arc<AppState>`.
+pub struct AppState {
+    store: Mutex<Store>,
+    faults: Mutex<Vec<FaultScript>>,
+    latency_ms: AtomicU64,
+    base_latency_ms: u64,
+    request_ids: AtomicU64,
+    pub log: RequestLog,
+    pub started: Instant,
+    pub quiet: bool,
+    pub static_dir: Option<PathBuf>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// The handle type every handler receives.
+pub type Shared = Arc<AppState>;
+
+/// Lock a mutex, recovering the data if a previous holder panicked.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl AppState {
+    /// A fresh state seeded with `seed`.
+    pub fn new(
+        seed: Seed,
+        latency_ms: u64,
+        quiet: bool,
+        static_dir: Option<PathBuf>,
+        shutdown: watch::Receiver<bool>,
+    ) -> AppState {
+        AppState {
+            store: Mutex::new(seed.build()),
+            faults: Mutex::new(Vec::new()),
+            latency_ms: AtomicU64::new(latency_ms),
+            base_latency_ms: latency_ms,
+            request_ids: AtomicU64::new(0),
+            log: RequestLog::default(),
+            started: Instant::now(),
+            quiet,
+            static_dir,
+            shutdown,
+        }
+    }
+
+    /// Exclusive access to the agent store.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    /// Exclusive access to the fault scripts.
+    pub fn faults(&self) -> MutexGuard<'_, Vec<FaultScript>> {
+        lock(&self.faults)
+    }
+
+    /// Added latency for every /api/v1 request, in milliseconds.
+    pub fn latency_ms(&self) -> u64 {
+        self.latency_ms.load(Ordering::Relaxed)
+    }
+
+    /// Change the added latency (0 clears it).
+    pub fn set_latency_ms(&self, ms: u64) {
+        self.latency_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// The next `x-request-id` value (`req_000001`, ...).
+    pub fn next_request_id(&self) -> String {
+        let n = self.request_ids.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("req_{n:06}")
+    }
+
+    /// Microseconds since the server started (timestamps of the request log).
+    pub fn micros(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Replace agents and calls with `seed`, and clear faults, latency (back to the
+    /// command-line value), the request log and the counters.
+    pub fn reset(&self, seed: Seed) {
+        let fresh = seed.build();
+        *self.store() = fresh;
+        self.faults().clear();
+        self.set_latency_ms(self.base_latency_ms);
+        self.log.clear();
+        self.log.reset_requests();
+        self.request_ids.store(0, Ordering::Relaxed);
+    }
+
+    /// Resolves once the server begins shutting down (releases hanging requests).
+    pub async fn shutting_down(&self) {
+        let mut rx = self.shutdown.clone();
+        // An error means the sender is gone, which also means shutdown.
+        let _ = rx.wait_for(|down| *down).await;
+    }
+}
