@@ -69,7 +69,9 @@ pub fn classify<V: JsonView>(
             None => ApiError::new(ErrorCode::InvalidResponse, ""),
         }
     } else {
-        let by_body = json.and_then(code_of).and_then(|c| ErrorCode::from_body_code(&c));
+        let by_body = json
+            .and_then(code_of)
+            .and_then(|c| ErrorCode::from_body_code(&c));
         let code = match by_body {
             Some(code) if meta.status != 401 => code,
             _ => code_for(meta.status, message.as_deref().unwrap_or("")),
@@ -80,7 +82,10 @@ pub fn classify<V: JsonView>(
     error.status = Some(meta.status);
     error.request_id.clone_from(&meta.request_id);
     if matches!(meta.status, 429 | 503) {
-        error.retry_after_ms = meta.retry_after.as_deref().and_then(|h| parse_retry_after(h, now_ms));
+        error.retry_after_ms = meta
+            .retry_after
+            .as_deref()
+            .and_then(|h| parse_retry_after(h, now_ms));
     }
     Err(error)
 }
@@ -119,8 +124,17 @@ fn message_of<V: JsonView>(v: &V) -> Option<String> {
     let error = v.get("error");
     v.get("message")
         .and_then(|m| m.string())
-        .or_else(|| error.as_ref().and_then(|e| e.get("message")).and_then(|m| m.string()))
-        .or_else(|| error.and_then(|e| e.string()).filter(|s| !looks_like_code(s)))
+        .or_else(|| {
+            error
+                .as_ref()
+                .and_then(|e| e.get("message"))
+                .and_then(|m| m.string())
+        })
+        .or_else(|| {
+            error
+                .and_then(|e| e.string())
+                .filter(|s| !looks_like_code(s))
+        })
         .filter(|m| !m.trim().is_empty())
 }
 
@@ -129,12 +143,23 @@ fn code_of<V: JsonView>(v: &V) -> Option<String> {
     let error = v.get("error");
     v.get("code")
         .and_then(|c| c.string())
-        .or_else(|| error.as_ref().and_then(|e| e.get("code")).and_then(|c| c.string()))
-        .or_else(|| error.and_then(|e| e.string()).filter(|s| looks_like_code(s)))
+        .or_else(|| {
+            error
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(|c| c.string())
+        })
+        .or_else(|| {
+            error
+                .and_then(|e| e.string())
+                .filter(|s| looks_like_code(s))
+        })
 }
 
 fn looks_like_code(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// A client-side description for a response that brought no message of its own.
@@ -144,7 +169,9 @@ fn describe<V>(status: u16, body: &Body<V>) -> String {
     m.push_str(match body {
         Body::Empty => " with an empty body.",
         Body::NotJson => " with a body that is not JSON.",
-        Body::Json(_) if (200..300).contains(&status) => " with JSON that is not the documented response.",
+        Body::Json(_) if (200..300).contains(&status) => {
+            " with JSON that is not the documented response."
+        }
         Body::Json(_) => " without a message.",
     });
     m

@@ -31,11 +31,16 @@ pub(crate) fn body(text: &str) -> Body<Value> {
 }
 
 fn meta(status: u16) -> ResponseMeta {
-    ResponseMeta { status, ..Default::default() }
+    ResponseMeta {
+        status,
+        ..Default::default()
+    }
 }
 
 fn code(status: u16, text: &str) -> ErrorCode {
-    classify(&meta(status), &body(text), Expect::Message, 0).unwrap_err().code
+    classify(&meta(status), &body(text), Expect::Message, 0)
+        .unwrap_err()
+        .code
 }
 
 fn env(message: &str) -> String {
@@ -86,33 +91,106 @@ fn a_known_code_in_the_body_wins_except_over_401() {
     use ErrorCode::*;
     let nested = json!({"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate limit exceeded.", "details": {"retry_after": 60}}});
     assert_eq!(code(429, &nested.to_string()), RateLimited);
-    assert_eq!(code(400, &json!({"success": false, "message": "x", "code": "AGENT_IS_PUBLISHED"}).to_string()), AgentIsPublished);
-    assert_eq!(code(404, &json!({"error": {"code": "AGENT_NOT_FOUND", "message": "Voice agent not found"}}).to_string()), AgentNotFound);
-    assert_eq!(code(409, &json!({"success": false, "message": "?", "code": "AGENT_HAS_ACTIVE_CALLS"}).to_string()), AgentHasActiveCalls);
-    assert_eq!(code(403, &json!({"error": "UNAUTHORIZED"}).to_string()), Unauthorized);
-    assert_eq!(code(401, &json!({"error": {"code": "INVALID_API_KEY"}}).to_string()), InvalidToken);
+    assert_eq!(
+        code(
+            400,
+            &json!({"success": false, "message": "x", "code": "AGENT_IS_PUBLISHED"}).to_string()
+        ),
+        AgentIsPublished
+    );
+    assert_eq!(
+        code(
+            404,
+            &json!({"error": {"code": "AGENT_NOT_FOUND", "message": "Voice agent not found"}})
+                .to_string()
+        ),
+        AgentNotFound
+    );
+    assert_eq!(
+        code(
+            409,
+            &json!({"success": false, "message": "?", "code": "AGENT_HAS_ACTIVE_CALLS"})
+                .to_string()
+        ),
+        AgentHasActiveCalls
+    );
+    assert_eq!(
+        code(403, &json!({"error": "UNAUTHORIZED"}).to_string()),
+        Unauthorized
+    );
+    assert_eq!(
+        code(
+            401,
+            &json!({"error": {"code": "INVALID_API_KEY"}}).to_string()
+        ),
+        InvalidToken
+    );
     // Client-side codes are never taken from a body.
-    assert_eq!(code(500, &json!({"code": "TIMEOUT"}).to_string()), ServerError);
+    assert_eq!(
+        code(500, &json!({"code": "TIMEOUT"}).to_string()),
+        ServerError
+    );
 }
 
 #[test]
 fn messages_come_from_any_documented_place_or_are_described() {
-    let msg = |status: u16, text: &str| classify(&meta(status), &body(text), Expect::Message, 0).unwrap_err().message;
+    let msg = |status: u16, text: &str| {
+        classify(&meta(status), &body(text), Expect::Message, 0)
+            .unwrap_err()
+            .message
+    };
     assert_eq!(msg(404, &env("Agent not found")), "Agent not found");
-    assert_eq!(msg(402, &json!({"error": {"code": "X", "message": "no credits"}}).to_string()), "no credits");
-    assert_eq!(msg(500, &json!({"error": "Failed to generate demo audio"}).to_string()), "Failed to generate demo audio");
-    assert_eq!(msg(502, "<html/>"), "The server answered HTTP 502 with a body that is not JSON.");
-    assert_eq!(msg(503, ""), "The server answered HTTP 503 with an empty body.");
-    assert_eq!(msg(500, "{}"), "The server answered HTTP 500 without a message.");
-    assert_eq!(msg(500, &env("  ")), "The server answered HTTP 500 without a message.");
+    assert_eq!(
+        msg(
+            402,
+            &json!({"error": {"code": "X", "message": "no credits"}}).to_string()
+        ),
+        "no credits"
+    );
+    assert_eq!(
+        msg(
+            500,
+            &json!({"error": "Failed to generate demo audio"}).to_string()
+        ),
+        "Failed to generate demo audio"
+    );
+    assert_eq!(
+        msg(502, "<html/>"),
+        "The server answered HTTP 502 with a body that is not JSON."
+    );
+    assert_eq!(
+        msg(503, ""),
+        "The server answered HTTP 503 with an empty body."
+    );
+    assert_eq!(
+        msg(500, "{}"),
+        "The server answered HTTP 500 without a message."
+    );
+    assert_eq!(
+        msg(500, &env("  ")),
+        "The server answered HTTP 500 without a message."
+    );
 }
 
 #[test]
 fn successes_need_the_documented_body() {
     let ok = |text: &str, expect| classify(&meta(200), &body(text), expect, 0);
-    let deleted = ok(r#"{"success":true,"message":"Agent deleted successfully"}"#, Expect::Message).unwrap();
-    assert_eq!(deleted.message.as_deref(), Some("Agent deleted successfully"));
-    assert_eq!(ok(r#"{"message":"x"}"#, Expect::Message).unwrap().message.as_deref(), Some("x"));
+    let deleted = ok(
+        r#"{"success":true,"message":"Agent deleted successfully"}"#,
+        Expect::Message,
+    )
+    .unwrap();
+    assert_eq!(
+        deleted.message.as_deref(),
+        Some("Agent deleted successfully")
+    );
+    assert_eq!(
+        ok(r#"{"message":"x"}"#, Expect::Message)
+            .unwrap()
+            .message
+            .as_deref(),
+        Some("x")
+    );
     assert!(ok(r#"{"success":true,"data":{"id":"a"}}"#, Expect::DataObject).is_ok());
     assert!(ok(r#"{"success":true,"data":[]}"#, Expect::DataArray).is_ok());
     let invalid = [
@@ -128,7 +206,11 @@ fn successes_need_the_documented_body() {
     ];
     for (text, expect) in invalid {
         let e = ok(text, expect).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::InvalidResponse, Some(200)), "{text}");
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::InvalidResponse, Some(200)),
+            "{text}"
+        );
     }
     let e = ok(r#"{"success":false,"message":"nope"}"#, Expect::Message).unwrap_err();
     assert_eq!(e.message, "nope");
@@ -136,13 +218,38 @@ fn successes_need_the_documented_body() {
 
 #[test]
 fn request_id_and_retry_after_are_carried() {
-    let m = ResponseMeta { status: 429, request_id: Some("req_1".into()), retry_after: Some("3".into()) };
+    let m = ResponseMeta {
+        status: 429,
+        request_id: Some("req_1".into()),
+        retry_after: Some("3".into()),
+    };
     let e = classify(&m, &body(""), Expect::Message, 0).unwrap_err();
-    assert_eq!((e.request_id.as_deref(), e.retry_after_ms), (Some("req_1"), Some(3000)));
-    let m = ResponseMeta { status: 500, request_id: None, retry_after: Some("3".into()) };
-    assert_eq!(classify(&m, &body(""), Expect::Message, 0).unwrap_err().retry_after_ms, None);
-    let m = ResponseMeta { status: 503, request_id: None, retry_after: Some("junk".into()) };
-    assert_eq!(classify(&m, &body(""), Expect::Message, 0).unwrap_err().retry_after_ms, None);
+    assert_eq!(
+        (e.request_id.as_deref(), e.retry_after_ms),
+        (Some("req_1"), Some(3000))
+    );
+    let m = ResponseMeta {
+        status: 500,
+        request_id: None,
+        retry_after: Some("3".into()),
+    };
+    assert_eq!(
+        classify(&m, &body(""), Expect::Message, 0)
+            .unwrap_err()
+            .retry_after_ms,
+        None
+    );
+    let m = ResponseMeta {
+        status: 503,
+        request_id: None,
+        retry_after: Some("junk".into()),
+    };
+    assert_eq!(
+        classify(&m, &body(""), Expect::Message, 0)
+            .unwrap_err()
+            .retry_after_ms,
+        None
+    );
 }
 
 #[test]

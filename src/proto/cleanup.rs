@@ -25,7 +25,12 @@ pub struct CleanupOptions {
 
 impl Default for CleanupOptions {
     fn default() -> Self {
-        Self { unpublish: false, backup: true, dry_run: false, concurrency: 4 }
+        Self {
+            unpublish: false,
+            backup: true,
+            dry_run: false,
+            concurrency: 4,
+        }
     }
 }
 
@@ -110,7 +115,9 @@ pub enum Plan {
 pub fn plan(status: Option<&str>, options: &CleanupOptions) -> Plan {
     match status == Some("published") {
         true if !options.unpublish => Plan::Skip(ErrorCode::AgentIsPublished),
-        published => Plan::Delete { unpublish_first: published },
+        published => Plan::Delete {
+            unpublish_first: published,
+        },
     }
 }
 
@@ -118,7 +125,9 @@ pub fn plan(status: Option<&str>, options: &CleanupOptions) -> Plan {
 /// else is a failure.
 pub fn outcome_of_error(code: ErrorCode) -> Outcome {
     match code {
-        ErrorCode::AgentNotFound | ErrorCode::AgentHasActiveCalls | ErrorCode::AgentIsPublished => Outcome::Skipped,
+        ErrorCode::AgentNotFound | ErrorCode::AgentHasActiveCalls | ErrorCode::AgentIsPublished => {
+            Outcome::Skipped
+        }
         _ => Outcome::Failed,
     }
 }
@@ -126,7 +135,10 @@ pub fn outcome_of_error(code: ErrorCode) -> Outcome {
 /// The distinct ids in input order (first occurrence wins).
 pub fn distinct_ids<S: AsRef<str>>(ids: &[S]) -> Vec<&str> {
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.iter().map(AsRef::as_ref).filter(|id| seen.insert(*id)).collect()
+    ids.iter()
+        .map(AsRef::as_ref)
+        .filter(|id| seen.insert(*id))
+        .collect()
 }
 
 #[cfg(test)]
@@ -136,20 +148,54 @@ mod tests {
     #[test]
     fn published_agents_are_skipped_unless_unpublish_is_set() {
         let mut o = CleanupOptions::default();
-        assert_eq!(plan(Some("published"), &o), Plan::Skip(ErrorCode::AgentIsPublished));
-        assert_eq!(plan(Some("draft"), &o), Plan::Delete { unpublish_first: false });
-        assert_eq!(plan(None, &o), Plan::Delete { unpublish_first: false });
+        assert_eq!(
+            plan(Some("published"), &o),
+            Plan::Skip(ErrorCode::AgentIsPublished)
+        );
+        assert_eq!(
+            plan(Some("draft"), &o),
+            Plan::Delete {
+                unpublish_first: false
+            }
+        );
+        assert_eq!(
+            plan(None, &o),
+            Plan::Delete {
+                unpublish_first: false
+            }
+        );
         o.unpublish = true;
-        assert_eq!(plan(Some("published"), &o), Plan::Delete { unpublish_first: true });
-        assert_eq!(plan(Some("draft"), &o), Plan::Delete { unpublish_first: false });
+        assert_eq!(
+            plan(Some("published"), &o),
+            Plan::Delete {
+                unpublish_first: true
+            }
+        );
+        assert_eq!(
+            plan(Some("draft"), &o),
+            Plan::Delete {
+                unpublish_first: false
+            }
+        );
     }
 
     #[test]
     fn explained_refusals_are_skips() {
-        assert_eq!(outcome_of_error(ErrorCode::AgentHasActiveCalls), Outcome::Skipped);
+        assert_eq!(
+            outcome_of_error(ErrorCode::AgentHasActiveCalls),
+            Outcome::Skipped
+        );
         assert_eq!(outcome_of_error(ErrorCode::AgentNotFound), Outcome::Skipped);
-        assert_eq!(outcome_of_error(ErrorCode::AgentIsPublished), Outcome::Skipped);
-        for code in [ErrorCode::ServerError, ErrorCode::Aborted, ErrorCode::Unauthorized, ErrorCode::InvalidResponse] {
+        assert_eq!(
+            outcome_of_error(ErrorCode::AgentIsPublished),
+            Outcome::Skipped
+        );
+        for code in [
+            ErrorCode::ServerError,
+            ErrorCode::Aborted,
+            ErrorCode::Unauthorized,
+            ErrorCode::InvalidResponse,
+        ] {
             assert_eq!(outcome_of_error(code), Outcome::Failed);
         }
     }

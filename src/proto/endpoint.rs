@@ -8,7 +8,11 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986 "unreserved" characters is encoded, in path segments and in query
 /// values alike.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The HTTP methods the client uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +84,12 @@ fn agent_path(agent_id: &str, tail: &str) -> Result<String, ApiError> {
 }
 
 fn spec(method: Method, path: String, expect: Expect) -> RequestSpec {
-    RequestSpec { method, path, expect, gone_code: None }
+    RequestSpec {
+        method,
+        path,
+        expect,
+        gone_code: None,
+    }
 }
 
 /// `DELETE /agents/{agent_id}`.
@@ -93,7 +102,10 @@ pub fn delete_agent(agent_id: &str) -> Result<RequestSpec, ApiError> {
 /// `DELETE /agents/{agent_id}/trainings/{training_id}`.
 pub fn delete_training(agent_id: &str, training_id: &str) -> Result<RequestSpec, ApiError> {
     let mut path = agent_path(agent_id, "/trainings/")?;
-    path.extend(utf8_percent_encode(check_id("trainingId", training_id)?, COMPONENT));
+    path.extend(utf8_percent_encode(
+        check_id("trainingId", training_id)?,
+        COMPONENT,
+    ));
     let mut s = spec(Method::Delete, path, Expect::Message);
     s.gone_code = Some(ErrorCode::TrainingNotFound);
     Ok(s)
@@ -101,18 +113,30 @@ pub fn delete_training(agent_id: &str, training_id: &str) -> Result<RequestSpec,
 
 /// `GET /agents/{agent_id}`.
 pub fn get_agent(agent_id: &str) -> Result<RequestSpec, ApiError> {
-    Ok(spec(Method::Get, agent_path(agent_id, "")?, Expect::DataObject))
+    Ok(spec(
+        Method::Get,
+        agent_path(agent_id, "")?,
+        Expect::DataObject,
+    ))
 }
 
 /// `GET /agents/{agent_id}/trainings`.
 pub fn list_trainings(agent_id: &str) -> Result<RequestSpec, ApiError> {
-    Ok(spec(Method::Get, agent_path(agent_id, "/trainings")?, Expect::DataArray))
+    Ok(spec(
+        Method::Get,
+        agent_path(agent_id, "/trainings")?,
+        Expect::DataArray,
+    ))
 }
 
 /// `POST /agents/{agent_id}/publish` or `/unpublish`.
 pub fn set_published(agent_id: &str, publish: bool) -> Result<RequestSpec, ApiError> {
     let tail = if publish { "/publish" } else { "/unpublish" };
-    Ok(spec(Method::Post, agent_path(agent_id, tail)?, Expect::DataObject))
+    Ok(spec(
+        Method::Post,
+        agent_path(agent_id, tail)?,
+        Expect::DataObject,
+    ))
 }
 
 /// `GET /agents/{agent_id}/calls?status=..&per_page=1`: one page is enough to read `total`.
@@ -141,16 +165,24 @@ impl AgentQuery {
     /// Checks the values the API documents, so a bad query never leaves the client.
     pub fn check(self) -> Result<Self, ApiError> {
         if self.page == Some(0) {
-            return Err(ApiError::invalid_argument("page must be an integer of at least 1."));
+            return Err(ApiError::invalid_argument(
+                "page must be an integer of at least 1.",
+            ));
         }
         if matches!(self.per_page, Some(n) if !(1..=100).contains(&n)) {
-            return Err(ApiError::invalid_argument("perPage must be an integer from 1 to 100."));
+            return Err(ApiError::invalid_argument(
+                "perPage must be an integer from 1 to 100.",
+            ));
         }
         if matches!(self.status.as_deref(), Some(s) if s != "draft" && s != "published") {
-            return Err(ApiError::invalid_argument("status must be \"draft\" or \"published\"."));
+            return Err(ApiError::invalid_argument(
+                "status must be \"draft\" or \"published\".",
+            ));
         }
         if matches!(self.direction.as_deref(), Some(d) if d != "inbound" && d != "outbound") {
-            return Err(ApiError::invalid_argument("direction must be \"inbound\" or \"outbound\"."));
+            return Err(ApiError::invalid_argument(
+                "direction must be \"inbound\" or \"outbound\".",
+            ));
         }
         Ok(self)
     }
@@ -175,7 +207,11 @@ pub fn list_agents(query: &AgentQuery) -> RequestSpec {
             add(name, &number);
         }
     }
-    for (name, v) in [("status", &query.status), ("direction", &query.direction), ("search", &query.search)] {
+    for (name, v) in [
+        ("status", &query.status),
+        ("direction", &query.direction),
+        ("search", &query.search),
+    ] {
         if let Some(v) = v {
             add(name, v);
         }
@@ -190,7 +226,10 @@ mod tests {
     #[test]
     fn ids_are_one_encoded_segment() {
         let cases = [
-            ("550e8400-e29b-41d4-a716-446655440000", "/agents/550e8400-e29b-41d4-a716-446655440000"),
+            (
+                "550e8400-e29b-41d4-a716-446655440000",
+                "/agents/550e8400-e29b-41d4-a716-446655440000",
+            ),
             ("a/b", "/agents/a%2Fb"),
             ("../admin", "/agents/..%2Fadmin"),
             ("x?y#z", "/agents/x%3Fy%23z"),
@@ -207,11 +246,23 @@ mod tests {
     #[test]
     fn training_delete_encodes_both_ids() {
         let s = delete_training("agent/1", "t?1").unwrap();
-        assert_eq!((s.method, s.path.as_str()), (Method::Delete, "/agents/agent%2F1/trainings/t%3F1"));
+        assert_eq!(
+            (s.method, s.path.as_str()),
+            (Method::Delete, "/agents/agent%2F1/trainings/t%3F1")
+        );
         assert_eq!(s.gone_code, Some(ErrorCode::TrainingNotFound));
-        assert_eq!(s.url("http://127.0.0.1:1/api/v1"), "http://127.0.0.1:1/api/v1/agents/agent%2F1/trainings/t%3F1");
-        assert_eq!(delete_training("a", "..").unwrap_err().message, "trainingId must not be \".\" or \"..\".");
-        assert_eq!(delete_training("", "t").unwrap_err().message, "agentId must not be empty.");
+        assert_eq!(
+            s.url("http://127.0.0.1:1/api/v1"),
+            "http://127.0.0.1:1/api/v1/agents/agent%2F1/trainings/t%3F1"
+        );
+        assert_eq!(
+            delete_training("a", "..").unwrap_err().message,
+            "trainingId must not be \".\" or \"..\"."
+        );
+        assert_eq!(
+            delete_training("", "t").unwrap_err().message,
+            "agentId must not be empty."
+        );
     }
 
     #[test]
@@ -220,7 +271,10 @@ mod tests {
         assert_eq!(list_trainings("a").unwrap().path, "/agents/a/trainings");
         assert_eq!(set_published("a", true).unwrap().path, "/agents/a/publish");
         assert_eq!(set_published("a", false).unwrap().method, Method::Post);
-        assert_eq!(count_calls("a", "no-answer").unwrap().path, "/agents/a/calls?per_page=1&status=no-answer");
+        assert_eq!(
+            count_calls("a", "no-answer").unwrap().path,
+            "/agents/a/calls?per_page=1&status=no-answer"
+        );
     }
 
     #[test]
@@ -232,14 +286,32 @@ mod tests {
             direction: None,
             search: Some("a&b=c d".into()),
         };
-        assert_eq!(list_agents(&q.check().unwrap()).path, "/agents?page=2&per_page=100&status=draft&search=a%26b%3Dc%20d");
+        assert_eq!(
+            list_agents(&q.check().unwrap()).path,
+            "/agents?page=2&per_page=100&status=draft&search=a%26b%3Dc%20d"
+        );
         assert_eq!(list_agents(&AgentQuery::default()).path, "/agents");
         let bad = [
-            AgentQuery { page: Some(0), ..Default::default() },
-            AgentQuery { per_page: Some(101), ..Default::default() },
-            AgentQuery { per_page: Some(0), ..Default::default() },
-            AgentQuery { status: Some("live".into()), ..Default::default() },
-            AgentQuery { direction: Some("up".into()), ..Default::default() },
+            AgentQuery {
+                page: Some(0),
+                ..Default::default()
+            },
+            AgentQuery {
+                per_page: Some(101),
+                ..Default::default()
+            },
+            AgentQuery {
+                per_page: Some(0),
+                ..Default::default()
+            },
+            AgentQuery {
+                status: Some("live".into()),
+                ..Default::default()
+            },
+            AgentQuery {
+                direction: Some("up".into()),
+                ..Default::default()
+            },
         ];
         for q in bad {
             assert_eq!(q.check().unwrap_err().code, ErrorCode::InvalidArgument);

@@ -156,7 +156,10 @@ impl ApiError {
 
     /// `ABORTED`: the caller's signal fired.
     pub fn aborted() -> Self {
-        Self::new(ErrorCode::Aborted, "The request was aborted by the caller's signal.")
+        Self::new(
+            ErrorCode::Aborted,
+            "The request was aborted by the caller's signal.",
+        )
     }
 
     /// `TIMEOUT`: one attempt took longer than `timeout_ms`.
@@ -233,7 +236,10 @@ mod tests {
             );
             assert_eq!(parsed, (!client_side).then_some(code));
         }
-        assert_eq!(ErrorCode::from_body_code("INVALID_API_KEY"), Some(ErrorCode::InvalidToken));
+        assert_eq!(
+            ErrorCode::from_body_code("INVALID_API_KEY"),
+            Some(ErrorCode::InvalidToken)
+        );
         assert_eq!(ErrorCode::from_body_code("CALL_NOT_ACTIVE"), None);
     }
 

@@ -91,7 +91,9 @@ impl BaseUrl {
         } else if let Some(rest) = lower.strip_prefix("http://") {
             (false, &raw[raw.len() - rest.len()..])
         } else {
-            return Err(bad("must be an absolute http(s) URL, e.g. https://app.talkover.ai."));
+            return Err(bad(
+                "must be an absolute http(s) URL, e.g. https://app.talkover.ai.",
+            ));
         };
         if rest.contains('?') || rest.contains('#') {
             return Err(bad("must not have a query or a fragment."));
@@ -103,7 +105,9 @@ impl BaseUrl {
         let host = host_of(authority).ok_or_else(|| bad("has no valid host."))?;
         let loopback = is_loopback(host);
         if !https && !loopback {
-            return Err(bad("must use https (plain http is allowed only for loopback hosts)."));
+            return Err(bad(
+                "must use https (plain http is allowed only for loopback hosts).",
+            ));
         }
         let path = path.trim_end_matches('/');
         let path = path.strip_suffix("/api/v1").unwrap_or(path);
@@ -143,11 +147,18 @@ fn host_of(authority: &str) -> Option<&str> {
             None => (authority, None),
         }
     };
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     let host_ok = if host.starts_with('[') {
-        host.len() > 2 && host[1..host.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        host.len() > 2
+            && host[1..host.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
     } else {
-        !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     };
     (port_ok && host_ok).then_some(host)
 }
@@ -160,7 +171,9 @@ fn is_loopback(host: &str) -> bool {
     let octets: Vec<&str> = host.split('.').collect();
     octets.len() == 4
         && octets[0] == "127"
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
 }
 
 #[cfg(test)]
@@ -178,7 +191,14 @@ mod tests {
 
     #[test]
     fn bad_tokens_are_refused_with_a_reason_that_does_not_echo_them() {
-        for bad in ["", "talq_ x", "talq_\tx", "talq_\u{7}x", "talq_é", "talq_x\n"] {
+        for bad in [
+            "",
+            "talq_ x",
+            "talq_\tx",
+            "talq_\u{7}x",
+            "talq_é",
+            "talq_x\n",
+        ] {
             let e = Token::parse(bad).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidArgument);
             assert!(e.message.starts_with("token must"), "{}", e.message);
@@ -189,9 +209,15 @@ mod tests {
     #[test]
     fn ids_refuse_empty_and_dot_segments_only() {
         for bad in ["", ".", ".."] {
-            assert_eq!(check_id("agentId", bad).unwrap_err().code, ErrorCode::InvalidArgument);
+            assert_eq!(
+                check_id("agentId", bad).unwrap_err().code,
+                ErrorCode::InvalidArgument
+            );
         }
-        assert_eq!(check_id("agentId", "").unwrap_err().message, "agentId must not be empty.");
+        assert_eq!(
+            check_id("agentId", "").unwrap_err().message,
+            "agentId must not be empty."
+        );
         for ok in ["...", "a/b", "?", "#", "%2F", " "] {
             assert_eq!(check_id("agentId", ok).unwrap(), ok);
         }
@@ -200,14 +226,38 @@ mod tests {
     #[test]
     fn base_urls_are_normalised() {
         let cases = [
-            ("https://app.talkover.ai", "https://app.talkover.ai/api/v1", false),
-            ("https://App.Talkover.ai/", "https://app.talkover.ai/api/v1", false),
-            ("https://app.talkover.ai/api/v1/", "https://app.talkover.ai/api/v1", false),
-            ("https://proxy.example/talkover", "https://proxy.example/talkover/api/v1", false),
-            ("http://127.0.0.1:8787", "http://127.0.0.1:8787/api/v1", true),
+            (
+                "https://app.talkover.ai",
+                "https://app.talkover.ai/api/v1",
+                false,
+            ),
+            (
+                "https://App.Talkover.ai/",
+                "https://app.talkover.ai/api/v1",
+                false,
+            ),
+            (
+                "https://app.talkover.ai/api/v1/",
+                "https://app.talkover.ai/api/v1",
+                false,
+            ),
+            (
+                "https://proxy.example/talkover",
+                "https://proxy.example/talkover/api/v1",
+                false,
+            ),
+            (
+                "http://127.0.0.1:8787",
+                "http://127.0.0.1:8787/api/v1",
+                true,
+            ),
             ("HTTP://localhost:1", "http://localhost:1/api/v1", true),
             ("http://[::1]:8787/", "http://[::1]:8787/api/v1", true),
-            ("https://[2001:db8::1]:443", "https://[2001:db8::1]:443/api/v1", false),
+            (
+                "https://[2001:db8::1]:443",
+                "https://[2001:db8::1]:443/api/v1",
+                false,
+            ),
         ];
         for (raw, root, loopback) in cases {
             let b = BaseUrl::parse(raw).unwrap();

@@ -28,7 +28,13 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The wait before the next attempt after attempt `attempt` (0-based) failed with `error`,
     /// or `None` when the error is final.
-    pub fn delay_after(&self, attempt: u32, error: &ApiError, idempotent: bool, jitter: f64) -> Option<u64> {
+    pub fn delay_after(
+        &self,
+        attempt: u32,
+        error: &ApiError,
+        idempotent: bool,
+        jitter: f64,
+    ) -> Option<u64> {
         if !idempotent || attempt >= self.max_retries || !error.is_transient() {
             return None;
         }
@@ -41,8 +47,14 @@ impl RetryPolicy {
 
 /// The backoff before retry number `attempt + 1`.
 pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
-    let base = FIRST_DELAY_MS.saturating_mul(1u64 << attempt.min(16)).min(MAX_DELAY_MS);
-    let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
+    let base = FIRST_DELAY_MS
+        .saturating_mul(1u64 << attempt.min(16))
+        .min(MAX_DELAY_MS);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     (base as f64 * (1.0 - jitter / 4.0)) as u64
 }
 
@@ -50,7 +62,8 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).min(u64::MAX as f64) as u64);
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| (secs * 1000.0).min(u64::MAX as f64) as u64);
     }
     http_date_ms(value).map(|at| at.saturating_sub(now_ms))
 }
@@ -60,11 +73,18 @@ fn http_date_ms(value: &str) -> Option<u64> {
     let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
         return None;
     };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
     let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
-    let hms: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else { return None };
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
     if !(1..=31).contains(&day) || year < 1970 || *h > 23 || *m > 59 || *s > 60 {
         return None;
     }
@@ -134,15 +154,42 @@ mod tests {
         for e in &final_errors {
             assert_eq!(p.delay_after(0, e, true, 0.0), None, "{e:?}");
         }
-        assert_eq!(RetryPolicy { max_retries: 0 }.delay_after(0, &transient[0], true, 0.0), None);
+        assert_eq!(
+            RetryPolicy { max_retries: 0 }.delay_after(0, &transient[0], true, 0.0),
+            None
+        );
     }
 
     #[test]
     fn retry_after_is_honoured_up_to_a_minute() {
         let p = RetryPolicy { max_retries: 5 };
-        assert_eq!(p.delay_after(0, &err(ErrorCode::RateLimited, Some(429), Some(2000)), true, 0.5), Some(2000));
-        assert_eq!(p.delay_after(3, &err(ErrorCode::RateLimited, Some(429), Some(60_000)), true, 0.0), Some(60_000));
-        assert_eq!(p.delay_after(0, &err(ErrorCode::RateLimited, Some(429), Some(60_001)), true, 0.0), None);
+        assert_eq!(
+            p.delay_after(
+                0,
+                &err(ErrorCode::RateLimited, Some(429), Some(2000)),
+                true,
+                0.5
+            ),
+            Some(2000)
+        );
+        assert_eq!(
+            p.delay_after(
+                3,
+                &err(ErrorCode::RateLimited, Some(429), Some(60_000)),
+                true,
+                0.0
+            ),
+            Some(60_000)
+        );
+        assert_eq!(
+            p.delay_after(
+                0,
+                &err(ErrorCode::RateLimited, Some(429), Some(60_001)),
+                true,
+                0.0
+            ),
+            None
+        );
     }
 
     #[test]
@@ -151,11 +198,32 @@ mod tests {
         assert_eq!(parse_retry_after("2", now), Some(2000));
         assert_eq!(parse_retry_after(" 0 ", now), Some(0));
         assert_eq!(parse_retry_after("1.5", now), Some(1500));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(0));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), Some(30_000));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(0));
-        assert_eq!(parse_retry_after("Thu, 01 Jan 2026 00:00:00 GMT", 0), Some(1_767_225_600_000));
-        for bad in ["", "-1", "soon", "NaN", "inf", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
+            Some(30_000)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(0)
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 2026 00:00:00 GMT", 0),
+            Some(1_767_225_600_000)
+        );
+        for bad in [
+            "",
+            "-1",
+            "soon",
+            "NaN",
+            "inf",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+        ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
     }

@@ -1,0 +1,45 @@
+// Builds the npm package into dist/: cargo (size profile) -> wasm-bindgen (web target) ->
+// wasm-opt -Oz (npm binaryen) -> esbuild bundles one small entry per runtime.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const at = (p) => `${root}${p}`;
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root });
+
+run('cargo', ['build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
+rmSync(at('build/pkg'), { recursive: true, force: true });
+run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', at('build/pkg'), at('target/wasm32-unknown-unknown/wasm/talkover_client.wasm')]);
+
+rmSync(at('dist'), { recursive: true, force: true });
+mkdirSync(at('dist'));
+const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
+run(at('node_modules/.bin/wasm-opt'), [
+  '-Oz', '--converge', '--strip-debug', '--strip-producers',
+  ...features.map((f) => `--enable-${f}`),
+  at('build/pkg/talkover_client_bg.wasm'), '-o', at('dist/talkover_client_bg.wasm'),
+]);
+
+// wasm-bindgen copies src/js/error.js into build/pkg/snippets/<crate-hash>/; point that import
+// back at the source file so every entry shares one TalkoverError class.
+const oneErrorClass = {
+  name: 'one-error-class',
+  setup(b) {
+    b.onResolve({ filter: /snippets\/.*\/src\/js\/error\.js$/ }, () => ({ path: at('src/js/error.js') }));
+  },
+};
+const common = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };
+await esbuild.build({ ...common, entryPoints: [at('src/js/browser.js')], outfile: at('dist/browser.mjs'), format: 'esm', platform: 'browser' });
+await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/workerd.mjs'), format: 'esm', platform: 'neutral', external: ['./talkover_client_bg.wasm'] });
+await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
+copyFileSync(at('src/js/node.mjs'), at('dist/node.mjs'));
+copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.ts'));
+
+const size = (f) => {
+  const bytes = readFileSync(at(`dist/${f}`));
+  return `${f} ${bytes.length} B raw, ${gzipSync(bytes, { level: 9 }).length} B gzip`;
+};
+for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'node.cjs']) console.log(`[build] ${size(f)}`);

@@ -1,0 +1,55 @@
+// Installs what a fresh machine lacks, and nothing twice: the wasm32 target, the wasm-bindgen
+// CLI pinned to the crate's version, npm dev dependencies, and (with --browser, for tests)
+// Debian's chromium and chromium-driver.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const say = (msg) => console.log(`[setup] ${msg}`);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+const output = (cmd, args) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : '';
+};
+
+export function wasmBindgenVersion() {
+  const toml = readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8');
+  const m = toml.match(/^wasm-bindgen = "=([0-9.]+)"/m);
+  if (!m) throw new Error('Cargo.toml must pin wasm-bindgen = "=X.Y.Z"');
+  return m[1];
+}
+
+function ensureTarget() {
+  if (output('rustup', ['target', 'list', '--installed']).includes('wasm32-unknown-unknown')) return;
+  say('adding the wasm32-unknown-unknown target');
+  run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+}
+
+function ensureWasmBindgen() {
+  const want = wasmBindgenVersion();
+  if (output('wasm-bindgen', ['--version']).trim() === `wasm-bindgen ${want}`) return;
+  say(`installing wasm-bindgen-cli ${want} (about 3 minutes, once)`);
+  run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']);
+}
+
+function ensureNpm() {
+  const stamp = new URL('../node_modules/.package-lock.json', import.meta.url);
+  if (existsSync(stamp) && existsSync(new URL('../node_modules/esbuild', import.meta.url))) return;
+  say('installing npm dev dependencies');
+  run('npm', [existsSync(new URL('../package-lock.json', import.meta.url)) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium') && existsSync('/usr/bin/chromedriver')) return;
+  say('installing Debian chromium and chromium-driver');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const apt = (args) => run(sudo[0] ?? 'apt-get', sudo.length ? ['apt-get', ...args] : args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  apt(['update']);
+  apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
+}
+
+ensureTarget();
+ensureWasmBindgen();
+ensureNpm();
+if (process.argv.includes('--browser')) ensureChromium();

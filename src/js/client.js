@@ -1,0 +1,76 @@
+// The public TalkoverClient: a thin class over the wasm exports. It keeps only the frozen
+// configuration object the wasm side checked (in a private field, so the token never shows up
+// in JSON.stringify, console.log or util.inspect) and owns no wasm memory, so clients need no
+// free() and a client per request is fine in runtimes without FinalizationRegistry.
+import {
+  configure,
+  deleteAgent,
+  deleteTraining,
+  getAgent,
+  listTrainings,
+  setPublished,
+  listAgents,
+  cleanupAgents,
+} from '../../build/pkg/talkover_client.js';
+
+export { TalkoverError, isTalkoverError } from './error.js';
+
+export class TalkoverClient {
+  #config;
+
+  constructor(options) {
+    this.#config = configure(options);
+  }
+
+  deleteAgent(agentId, options) {
+    return deleteAgent(this.#config, agentId, options);
+  }
+
+  deleteTraining(agentId, trainingId, options) {
+    return deleteTraining(this.#config, agentId, trainingId, options);
+  }
+
+  getAgent(agentId, options) {
+    return getAgent(this.#config, agentId, options);
+  }
+
+  listTrainings(agentId, options) {
+    return listTrainings(this.#config, agentId, options);
+  }
+
+  publishAgent(agentId, options) {
+    return setPublished(this.#config, agentId, true, options);
+  }
+
+  unpublishAgent(agentId, options) {
+    return setPublished(this.#config, agentId, false, options);
+  }
+
+  listAgents(query) {
+    return listAgents(this.#config, query);
+  }
+
+  // Every agent matching `query`, page after page.
+  async *agents(query) {
+    const base = query ?? {};
+    let page = (typeof base === 'object' && base.page) || 1;
+    for (;;) {
+      const { data, meta } = await this.listAgents(typeof base === 'object' ? { ...base, page } : base);
+      yield* data;
+      if (data.length === 0 || !meta || !(page < meta.last_page)) return;
+      page += 1;
+    }
+  }
+
+  cleanupAgents(agentIds, options) {
+    return cleanupAgents(this.#config, agentIds, options);
+  }
+
+  toJSON() {
+    return { apiRoot: this.#config.apiRoot };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `TalkoverClient { apiRoot: '${this.#config.apiRoot}' }`;
+  }
+}

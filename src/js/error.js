@@ -1,0 +1,22 @@
+// The error every failure of talkover-client rejects with. The wasm module builds it through
+// createError so `instanceof TalkoverError` and `instanceof Error` hold in every runtime.
+export class TalkoverError extends Error {
+  constructor(code, message, fields = {}) {
+    super(message);
+    this.code = code;
+    this.status = fields.status ?? null;
+    this.retryable = fields.retryable ?? false;
+    this.requestId = fields.requestId ?? null;
+    this.retryAfterMs = fields.retryAfterMs ?? null;
+    this.details = fields.details ?? null;
+  }
+}
+Object.defineProperty(TalkoverError.prototype, 'name', { value: 'TalkoverError', configurable: true, writable: true });
+
+export function isTalkoverError(value) {
+  return value instanceof TalkoverError;
+}
+
+export function createError(code, message, status, retryable, requestId, retryAfterMs, details) {
+  return new TalkoverError(code, message, { status, retryable, requestId, retryAfterMs, details });
+}
