@@ -203,6 +203,19 @@ fn html(status: StatusCode) -> Response {
     res
 }
 
+/// A response whose body fails at once: the connection is dropped, normally
+/// before the buffered status line is flushed (used to end hanging requests at
+/// shutdown).
+pub fn abort() -> Response {
+    let failure = stream::once(async {
+        Err::<Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "emulator shutting down",
+        ))
+    });
+    Body::from_stream(failure).into_response()
+}
+
 /// Status line, headers and the start of a JSON body go out, then the body
 /// errors, which makes the server drop the connection mid-response.
 pub fn close(status: StatusCode) -> Response {

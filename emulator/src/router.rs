@@ -106,7 +106,7 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
         }
         Kind::Hang => {
             state.shutting_down().await;
-            faults::close(StatusCode::SERVICE_UNAVAILABLE)
+            faults::abort()
         }
         _ => faults::render(&entry),
     }

@@ -1,0 +1,152 @@
+//! The real binary: `--help`, the printed URL and token with `--port 0`, and a
+//! prompt exit 0 on SIGTERM / SIGINT, also with a hanging request open.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_talkover-emulator");
+
+struct Running {
+    child: Child,
+    url: String,
+    lines: Vec<String>,
+}
+
+fn launch(args: &[&str]) -> Running {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    while lines.len() < 2 {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) => lines.push(line),
+            Err(e) => panic!("no startup lines: {e}; got {lines:?}"),
+        }
+    }
+    let url = lines
+        .iter()
+        .find_map(|l| {
+            l.find("http://127.0.0.1:")
+                .map(|i| l[i..].split_whitespace().next().unwrap_or("").to_owned())
+        })
+        .expect("url line");
+    Running { child, url, lines }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status();
+    assert!(status.is_ok_and(|s| s.success()));
+}
+
+fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status;
+        }
+        if started.elapsed() > within {
+            let _ = child.kill();
+            panic!("did not exit within {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn prints_url_and_token_and_stops_on_sigterm() {
+    let mut run = launch(&["--port", "0", "--seed", "empty"]);
+    assert!(
+        run.lines
+            .iter()
+            .any(|l| l.contains("talq_demo_4f8a2c9e71b34d0a")),
+        "{:?}",
+        run.lines
+    );
+    let port: u16 = run
+        .url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    assert_ne!(port, 0);
+    let res = reqwest::get(format!("{}/api/v1/health", run.url))
+        .await
+        .expect("health");
+    assert_eq!(
+        res.json::<serde_json::Value>().await.expect("json"),
+        json!({"status": "ok"})
+    );
+    signal(&run.child, "TERM");
+    let status = wait_exit(&mut run.child, Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn sigint_with_a_hanging_request_exits_promptly() {
+    let mut run = launch(&["--port", "0", "--quiet"]);
+    let http = reqwest::Client::new();
+    let fault = json!({"method": "*", "path": "/api/v1/*", "responses": [{"kind": "hang"}]});
+    let res = http
+        .post(format!("{}/__emulator/faults", run.url))
+        .json(&fault)
+        .send()
+        .await
+        .expect("fault");
+    assert_eq!(res.status(), 201);
+    let url = format!("{}/api/v1/agents", run.url);
+    let pending = tokio::spawn(async move {
+        reqwest::Client::new()
+            .get(url)
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    signal(&run.child, "INT");
+    let status = wait_exit(&mut run.child, Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(pending.await.expect("task").is_err());
+}
+
+#[test]
+fn help_lists_the_flags() {
+    let out = Command::new(BIN).arg("--help").output().expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--host",
+        "--port",
+        "--seed",
+        "--static",
+        "--latency-ms",
+        "--quiet",
+    ] {
+        assert!(text.contains(flag), "{flag} missing from help");
+    }
+    let bad = Command::new(BIN)
+        .args(["--seed", "lots"])
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+}
