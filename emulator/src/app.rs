@@ -90,7 +90,8 @@ impl AppState {
     }
 
     /// Replace agents and calls with `seed`, and clear faults, latency (back to the
-    /// command-line value), the request log and the counters.
+    /// command-line value), the request log and its counters. Request ids keep
+    /// counting up so they stay unique for the life of the process.
     pub fn reset(&self, seed: Seed) {
         let fresh = seed.build();
         *self.store() = fresh;
@@ -98,7 +99,6 @@ impl AppState {
         self.set_latency_ms(self.base_latency_ms);
         self.log.clear();
         self.log.reset_requests();
-        self.request_ids.store(0, Ordering::Relaxed);
     }
 
     /// Resolves once the server begins shutting down (releases hanging requests).

@@ -199,7 +199,7 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
             "method": method.as_str(),
             "path": path,
             "status": res.status().as_u16(),
-            "ms": started.elapsed().as_secs_f64() * 1000.0,
+            "ms": (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
             "request_id": id,
         });
         let _ = writeln!(std::io::stderr().lock(), "{line}");
