@@ -6,7 +6,7 @@
 //! tests implement over `serde_json`.
 
 use super::endpoint::Expect;
-use super::error::{push_number, ApiError, ErrorCode};
+use super::error::{contains, push_number, ApiError, ErrorCode};
 use super::retry::parse_retry_after;
 
 /// Read-only access to a parsed JSON value.
@@ -96,11 +96,11 @@ pub fn code_for(status: u16, message: &str) -> ErrorCode {
     match status {
         401 => ErrorCode::InvalidToken,
         403 => ErrorCode::Unauthorized,
-        404 if text.contains("training not found") => ErrorCode::TrainingNotFound,
-        404 if text.contains("agent not found") => ErrorCode::AgentNotFound,
+        404 if contains(&text, "training not found") => ErrorCode::TrainingNotFound,
+        404 if contains(&text, "agent not found") => ErrorCode::AgentNotFound,
         404 => ErrorCode::NotFound,
-        409 if text.contains("active call") => ErrorCode::AgentHasActiveCalls,
-        409 if text.contains("publish") => ErrorCode::AgentIsPublished,
+        409 if contains(&text, "active call") => ErrorCode::AgentHasActiveCalls,
+        409 if contains(&text, "publish") => ErrorCode::AgentIsPublished,
         409 => ErrorCode::Conflict,
         422 => ErrorCode::ValidationError,
         429 => ErrorCode::RateLimited,

@@ -132,13 +132,17 @@ pub fn outcome_of_error(code: ErrorCode) -> Outcome {
     }
 }
 
-/// The distinct ids in input order (first occurrence wins).
+/// The distinct ids in input order (first occurrence wins). Sorting positions rather than
+/// hashing keeps SipHash and a hash table out of the wasm.
 pub fn distinct_ids<S: AsRef<str>>(ids: &[S]) -> Vec<&str> {
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.iter()
-        .map(AsRef::as_ref)
-        .filter(|id| seen.insert(*id))
-        .collect()
+    let id = |i: usize| ids[i].as_ref();
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_unstable_by(|&a, &b| id(a).cmp(id(b)).then(a.cmp(&b)));
+    let mut first = vec![false; ids.len()];
+    for (k, &i) in order.iter().enumerate() {
+        first[i] = k == 0 || id(order[k - 1]) != id(i);
+    }
+    (0..ids.len()).filter(|&i| first[i]).map(id).collect()
 }
 
 #[cfg(test)]

@@ -197,10 +197,35 @@ impl ApiError {
 
     /// Removes every occurrence of `secret` from the message (a server could echo it back).
     pub fn redact(&mut self, secret: &str) {
-        if !secret.is_empty() && self.message.contains(secret) {
-            self.message = self.message.replace(secret, "[redacted]");
+        if secret.is_empty() || !contains(&self.message, secret) {
+            return;
         }
+        let mut rest = self.message.as_str();
+        let mut clean = String::with_capacity(rest.len());
+        while let Some(at) = find(rest, secret) {
+            clean.push_str(rest.get(..at).unwrap_or(""));
+            clean.push_str("[redacted]");
+            rest = rest.get(at + secret.len()..).unwrap_or("");
+        }
+        clean.push_str(rest);
+        self.message = clean;
     }
+}
+
+/// The byte offset of `needle` in `haystack`. A plain scan: the inputs are short, and
+/// `str::find` with a `&str` pattern pulls a two-way searcher into the wasm.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    // A match starts and ends on char boundaries because `needle` is valid UTF-8.
+    h.windows(n.len()).position(|w| w == n)
+}
+
+/// Whether `haystack` contains `needle` (see [`find`]).
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
 }
 
 /// Appends a decimal number without pulling in `core::fmt` (it is large in wasm).
@@ -254,8 +279,24 @@ mod tests {
 
     #[test]
     fn redaction_removes_every_copy_of_the_secret() {
-        let mut e = ApiError::new(ErrorCode::HttpError, "bad talq_x and talq_x again");
+        let mut e = ApiError::new(ErrorCode::HttpError, "bad talq_x and talq_x again talq_");
         e.redact("talq_x");
-        assert_eq!(e.message, "bad [redacted] and [redacted] again");
+        assert_eq!(e.message, "bad [redacted] and [redacted] again talq_");
+        e.redact("");
+        assert_eq!(e.message, "bad [redacted] and [redacted] again talq_");
+    }
+
+    #[test]
+    fn substring_search_matches_str_find() {
+        for (h, n) in [
+            ("abc", "bc"),
+            ("abc", "x"),
+            ("", "a"),
+            ("a", ""),
+            ("ééa", "a"),
+            ("aaa", "aa"),
+        ] {
+            assert_eq!(find(h, n), h.find(n), "{h} {n}");
+        }
     }
 }

@@ -85,20 +85,27 @@ impl BaseUrl {
         if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("must not contain whitespace or control characters."));
         }
-        let lower = raw.to_ascii_lowercase();
-        let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
-            (true, &raw[raw.len() - rest.len()..])
-        } else if let Some(rest) = lower.strip_prefix("http://") {
-            (false, &raw[raw.len() - rest.len()..])
-        } else {
-            return Err(bad(
-                "must be an absolute http(s) URL, e.g. https://app.talkover.ai.",
-            ));
+        let (scheme, rest) = match raw.find(':') {
+            Some(at) => (raw.get(..at).unwrap_or(""), raw.get(at + 1..).unwrap_or("")),
+            None => ("", raw),
         };
+        let https = match (scheme.to_ascii_lowercase().as_str(), rest.starts_with("//")) {
+            ("https", true) => true,
+            ("http", true) => false,
+            _ => {
+                return Err(bad(
+                    "must be an absolute http(s) URL, e.g. https://app.talkover.ai.",
+                ))
+            }
+        };
+        let rest = rest.get(2..).unwrap_or("");
         if rest.contains('?') || rest.contains('#') {
             return Err(bad("must not have a query or a fragment."));
         }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (authority, path) = match rest.find('/') {
+            Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at..).unwrap_or("")),
+            None => (rest, ""),
+        };
         if authority.contains('@') {
             return Err(bad("must not contain credentials."));
         }
@@ -133,34 +140,28 @@ impl BaseUrl {
 
 /// The host of an authority (`host[:port]`), if both parts are well formed.
 fn host_of(authority: &str) -> Option<&str> {
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']')?;
-        let after = &v6[end + 1..];
-        let port = match after {
-            "" => None,
-            p => Some(p.strip_prefix(':')?),
-        };
-        (&authority[..end + 2], port)
-    } else {
-        match authority.rsplit_once(':') {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (inner, after) = v6.split_once(']')?;
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?),
+            };
+            let hex = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+            if inner.is_empty() || !inner.bytes().all(hex) {
+                return None;
+            }
+            (authority.get(..inner.len() + 2)?, port)
+        }
+        None => match authority.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
-        }
+        },
     };
-    let port_ok =
-        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
-    let host_ok = if host.starts_with('[') {
-        host.len() > 2
-            && host[1..host.len() - 1]
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-    } else {
-        !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-    };
-    (port_ok && host_ok).then_some(host)
+    let digits = |p: &str| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+    let name = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+    let name_ok = host.starts_with('[') || (!host.is_empty() && host.bytes().all(name));
+    (port.is_none_or(digits) && name_ok).then_some(host)
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -61,11 +61,30 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
 /// Parses `Retry-After` as delay-seconds or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0)
-            .then(|| (secs * 1000.0).min(u64::MAX as f64) as u64);
+    match seconds_ms(value) {
+        Some(ms) => Some(ms),
+        None => http_date_ms(value).map(|at| at.saturating_sub(now_ms)),
     }
-    http_date_ms(value).map(|at| at.saturating_sub(now_ms))
+}
+
+/// `"2"` or `"1.5"` as milliseconds. Written out rather than `str::parse::<f64>`, whose tables
+/// would add about 10 KB to the wasm.
+fn seconds_ms(value: &str) -> Option<u64> {
+    let (whole, fraction) = match value.split_once('.') {
+        Some((w, f)) if !f.is_empty() => (w, f),
+        Some(_) => return None,
+        None => (value, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let whole: u64 = whole.parse().unwrap_or(u64::MAX);
+    let mut millis = 0;
+    for (i, b) in fraction.bytes().take(3).enumerate() {
+        millis += u64::from(b - b'0') * [100, 10, 1][i];
+    }
+    Some(whole.saturating_mul(1000).saturating_add(millis))
 }
 
 fn http_date_ms(value: &str) -> Option<u64> {
@@ -214,7 +233,17 @@ mod tests {
             parse_retry_after("Thu, 01 Jan 2026 00:00:00 GMT", 0),
             Some(1_767_225_600_000)
         );
+        assert_eq!(parse_retry_after("0.25", now), Some(250));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(u64::MAX)
+        );
         for bad in [
+            "1.",
+            ".5",
+            "1e3",
+            "+1",
+            "1.2.3",
             "",
             "-1",
             "soon",
