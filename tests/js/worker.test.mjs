@@ -1,0 +1,453 @@
+// examples/cleanup-worker, end to end: the bundle `wrangler deploy --dry-run` produces (the exact
+// artefact a deploy uploads) runs in real workerd through miniflare, against the real emulator on
+// loopback. Covers the remote cleanup routes, every error mapping, CORS, the cron handler, and
+// that the Talkover token never reaches a response or a log line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Miniflare } from 'miniflare';
+import { ROOT, startEmulator, DEMO_TOKEN, OTHER_TOKEN } from '../support/emulator.mjs';
+
+const EXAMPLE = join(ROOT, 'examples', 'cleanup-worker');
+const OUTDIR = join(EXAMPLE, 'dist');
+const CALLER_SECRET = 'caller-secret-7d1f0c2b9a5e4d38';
+const ORIGIN = 'https://ops.example.com';
+const WRONG_TOKEN = 'talq_wrong_0000000000000000';
+const DAY = 86_400_000;
+
+let emu;
+let bundle; // { script, wasm, rawBytes, gzipBytes }
+const workers = [];
+const logLines = [];
+
+/** Runs a command the README's "Deploy to the edge" section lists, with no network for wrangler. */
+function run(cmd, args) {
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CI: 'true' };
+  delete env.CLOUDFLARE_API_TOKEN;
+  delete env.CLOUDFLARE_ACCOUNT_ID;
+  return execFileSync(cmd, args, { cwd: EXAMPLE, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function wranglerBuild() {
+  if (!existsSync(join(EXAMPLE, 'node_modules', 'wrangler'))) run('npm', ['install', '--no-audit', '--no-fund']);
+  rmSync(OUTDIR, { recursive: true, force: true });
+  run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist']);
+  const files = readdirSync(OUTDIR);
+  const wasm = files.filter((f) => f.endsWith('.wasm'));
+  const script = readFileSync(join(OUTDIR, 'index.js'), 'utf8');
+  const parts = [Buffer.from(script), ...wasm.map((f) => readFileSync(join(OUTDIR, f)))];
+  return {
+    script,
+    wasm,
+    rawBytes: parts.reduce((n, b) => n + b.length, 0),
+    gzipBytes: parts.reduce((n, b) => n + gzipSync(b).length, 0),
+  };
+}
+
+function compatibilityDate() {
+  return /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(EXAMPLE, 'wrangler.toml'), 'utf8'))[1];
+}
+
+/** Starts the wrangler-built Worker with `vars` (secrets included, as `wrangler secret put` would). */
+async function startBuilt(vars = {}) {
+  const bindings = {
+    TALKOVER_TOKEN: DEMO_TOKEN,
+    CALLER_SECRET,
+    TALKOVER_BASE_URL: emu.url,
+    ALLOWED_ORIGIN: ORIGIN,
+    CLEANUP_MAX_AGE_DAYS: '30',
+    CLEANUP_DRY_RUN: 'false',
+    TALKOVER_TIMEOUT_MS: '1500',
+    TALKOVER_MAX_RETRIES: '0',
+    ...vars,
+  };
+  for (const k of Object.keys(bindings)) if (bindings[k] === undefined) delete bindings[k];
+  const collect = (stream) => {
+    let buf = '';
+    stream.on('data', (chunk) => {
+      buf += chunk;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      logLines.push(...lines);
+    });
+  };
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(OUTDIR, 'index.js'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: compatibilityDate(),
+    bindings,
+    handleRuntimeStdio: (stdout, stderr) => {
+      collect(stdout);
+      collect(stderr);
+    },
+  });
+  await mf.ready;
+  workers.push(mf);
+  return mf;
+}
+
+let mf; // the main Worker
+
+const auth = { authorization: `Bearer ${CALLER_SECRET}` };
+
+/** A request to the Worker; resolves to { status, headers, body (parsed JSON or null), text }. */
+async function call(worker, method, path, { headers = auth, body } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.headers['content-type'] ??= 'application/json';
+  }
+  const res = await worker.dispatchFetch(`http://cleanup.example${path}`, init);
+  const text = await res.text();
+  for (const token of [DEMO_TOKEN, WRONG_TOKEN]) assert.ok(!text.includes(token), `token leaked in ${method} ${path}`);
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+function assertError(res, status, code) {
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status} ${res.text}`);
+  assert.equal(res.body?.error?.code, code, res.text);
+  assert.equal(typeof res.body.error.message, 'string');
+  assert.ok('requestId' in res.body.error);
+}
+
+const apiPath = (...segs) => `/api/v1/agents/${segs.map(encodeURIComponent).join('/')}`;
+
+async function draft(fields = {}) {
+  return emu.admin.createAgent({ current_status: 'draft', ...fields });
+}
+
+before(async () => {
+  emu = await startEmulator({ seed: 'demo' });
+  bundle = wranglerBuild();
+  mf = await startBuilt();
+});
+
+after(async () => {
+  for (const w of workers) await w.dispose().catch(() => {});
+  await emu?.stop();
+  const joined = logLines.join('\n');
+  assert.ok(!joined.includes(DEMO_TOKEN) && !joined.includes(WRONG_TOKEN), 'a token reached the Worker logs');
+});
+
+test('wrangler dry-run bundle uses the workerd entry of talkover-client', () => {
+  const { script, wasm } = bundle;
+  assert.equal(wasm.length, 1, 'exactly one .wasm module next to the script');
+  assert.match(script, new RegExp(`import \\w+ from "\\./${wasm[0].replace('.', '\\.')}"`), 'the wasm is imported as a module');
+  assert.match(script, /initSync/);
+  assert.match(script, /new WebAssembly\.Instance\(/, 'instantiated synchronously from the compiled module');
+  assert.doesNotMatch(script, /readFileSync|node:fs|require\(/, 'the node entry must not be bundled');
+  assert.doesNotMatch(script, /talq_[a-z]+_[0-9a-f]{16}/, 'no token baked into the bundle');
+  const size = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  const wasmRaw = statSync(join(OUTDIR, wasm[0])).size;
+  console.log(
+    `# cleanup-worker bundle: ${size(bundle.rawBytes)} raw, ${size(bundle.gzipBytes)} gzip ` +
+      `(script ${size(Buffer.byteLength(script))}, wasm ${size(wasmRaw)})`,
+  );
+});
+
+test('caller secret: missing, wrong, wrong scheme -> 401; right -> allowed', async () => {
+  for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${CALLER_SECRET}` }, { authorization: `Bearer ${CALLER_SECRET}x` }, { authorization: `Bearer ${DEMO_TOKEN}` }]) {
+    const res = await call(mf, 'DELETE', '/agents/anything', { headers });
+    assertError(res, 401, 'UNAUTHENTICATED');
+    assert.match(res.headers.get('www-authenticate'), /^Bearer/);
+  }
+  const noSecret = await startBuilt({ CALLER_SECRET: undefined });
+  assertError(await call(noSecret, 'DELETE', '/agents/anything'), 401, 'UNAUTHENTICATED');
+});
+
+test('DELETE /agents/:id deletes, and a second delete is 404 AGENT_NOT_FOUND', async () => {
+  const agent = await draft({ name: 'Worker delete' });
+  const res = await call(mf, 'DELETE', `/agents/${encodeURIComponent(agent.id)}`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.success, true);
+  assert.equal(res.body.alreadyDeleted, false);
+  assert.equal(res.body.agentId, agent.id);
+  assert.equal(await emu.admin.agent(agent.id), null);
+  const again = await call(mf, 'DELETE', `/agents/${encodeURIComponent(agent.id)}`);
+  assertError(again, 404, 'AGENT_NOT_FOUND');
+  assert.equal(typeof again.body.error.requestId, 'string', 'the upstream request id is passed on');
+});
+
+test('ids with reserved characters round-trip through the path', async () => {
+  const id = 'odd/id?#1';
+  assert.ok(await emu.admin.agent(id), 'demo seed has the odd id');
+  const res = await call(mf, 'DELETE', `/agents/${encodeURIComponent(id)}`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(await emu.admin.agent(id), null);
+});
+
+test('DELETE /agents/:id/trainings/:tid deletes a training; unknown training -> 404 TRAINING_NOT_FOUND', async () => {
+  const agent = await draft({ trainings: [{ id: 'wt-1', subject: 'a' }, { id: 'wt-2', subject: 'b' }] });
+  const ok = await call(mf, 'DELETE', `/agents/${agent.id}/trainings/wt-1`);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.success, true);
+  assert.deepEqual((await emu.admin.agent(agent.id)).trainings, ['wt-2']);
+  assertError(await call(mf, 'DELETE', `/agents/${agent.id}/trainings/wt-1`), 404, 'TRAINING_NOT_FOUND');
+  assertError(await call(mf, 'DELETE', `/agents/no-such-agent/trainings/wt-2`), 404, 'AGENT_NOT_FOUND');
+});
+
+test("another environment's agent -> 403 UNAUTHORIZED, left in place", async () => {
+  const other = (await emu.admin.state()).agents.find((a) => a.environment === 'other');
+  assert.ok(other, 'the emulator seeds an "other" environment');
+  assertError(await call(mf, 'DELETE', `/agents/${other.id}`), 403, 'UNAUTHORIZED');
+  assert.ok(await emu.admin.agent(other.id));
+});
+
+test('published agent and agent with active calls -> 409 with their codes', async () => {
+  const pub = await emu.admin.createAgent({ current_status: 'published' });
+  assertError(await call(mf, 'DELETE', `/agents/${pub.id}`), 409, 'AGENT_IS_PUBLISHED');
+  const busy = await draft({ active_calls: 2 });
+  assertError(await call(mf, 'DELETE', `/agents/${busy.id}`), 409, 'AGENT_HAS_ACTIVE_CALLS');
+  assert.ok(await emu.admin.agent(pub.id));
+  assert.ok(await emu.admin.agent(busy.id));
+});
+
+test('upstream failures map to 5xx/4xx with the TalkoverError code (fault injection)', async () => {
+  const agent = await draft();
+  const path = `/agents/${agent.id}`;
+  const fault = (responses) => emu.admin.fault('DELETE', apiPath(agent.id), responses);
+
+  await fault([{ kind: 'status', status: 500 }]);
+  assertError(await call(mf, 'DELETE', path), 502, 'SERVER_ERROR');
+
+  await fault([{ kind: 'status', status: 503, headers: { 'retry-after': '7' } }]);
+  let res = await call(mf, 'DELETE', path);
+  assertError(res, 503, 'SERVER_ERROR');
+  assert.equal(res.headers.get('retry-after'), '7');
+
+  await fault([{ kind: 'html', status: 502 }]);
+  assertError(await call(mf, 'DELETE', path), 502, 'SERVER_ERROR');
+
+  await fault([{ kind: 'status', status: 429, headers: { 'retry-after': '12' } }]);
+  res = await call(mf, 'DELETE', path);
+  assertError(res, 429, 'RATE_LIMITED');
+  assert.equal(res.headers.get('retry-after'), '12');
+
+  await fault([{ kind: 'status', status: 422, body: { success: false, message: 'The given data was invalid.', errors: { id: ['bad'] } } }]);
+  assertError(await call(mf, 'DELETE', path), 422, 'VALIDATION_ERROR');
+
+  await fault([{ kind: 'close' }]);
+  assertError(await call(mf, 'DELETE', path), 502, 'NETWORK_ERROR');
+
+  await fault([{ kind: 'hang' }]);
+  assertError(await call(mf, 'DELETE', path), 504, 'TIMEOUT');
+  await emu.admin.clearFaults();
+
+  assert.ok(await emu.admin.agent(agent.id), 'nothing was deleted by the failed attempts');
+});
+
+test('a 5xx is retried when TALKOVER_MAX_RETRIES allows it', async () => {
+  const retrying = await startBuilt({ TALKOVER_MAX_RETRIES: '1' });
+  const agent = await draft();
+  await emu.admin.fault('DELETE', apiPath(agent.id), [{ kind: 'status', status: 500 }]);
+  const res = await call(retrying, 'DELETE', `/agents/${agent.id}`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(await emu.admin.agent(agent.id), null);
+});
+
+test("a rejected TALKOVER_TOKEN is the Worker's problem: 502 INVALID_TOKEN, token not echoed", async () => {
+  const wrong = await startBuilt({ TALKOVER_TOKEN: WRONG_TOKEN });
+  const res = await call(wrong, 'DELETE', '/agents/whatever');
+  assertError(res, 502, 'INVALID_TOKEN');
+  assert.match(res.body.error.message, /TALKOVER_TOKEN/);
+  const unset = await startBuilt({ TALKOVER_TOKEN: undefined });
+  assertError(await call(unset, 'DELETE', '/agents/whatever'), 500, 'WORKER_MISCONFIGURED');
+});
+
+test('bad ids -> 400 INVALID_ARGUMENT; unknown route -> 404; wrong method -> 405', async () => {
+  assertError(await call(mf, 'DELETE', '/agents/'), 400, 'INVALID_ARGUMENT');
+  // URL parsing resolves %2E%2E as a dot segment before the Worker sees it: this is /trainings/x.
+  assertError(await call(mf, 'DELETE', '/agents/%2E%2E/trainings/x'), 404, 'ROUTE_NOT_FOUND');
+  assertError(await call(mf, 'DELETE', '/agents/%E0%A4%A'), 400, 'INVALID_ARGUMENT');
+  assertError(await call(mf, 'DELETE', '/nope'), 404, 'ROUTE_NOT_FOUND');
+  assertError(await call(mf, 'DELETE', '/agents/a/b/c'), 404, 'ROUTE_NOT_FOUND');
+  const wrong = await call(mf, 'GET', '/agents/some-id');
+  assertError(wrong, 405, 'METHOD_NOT_ALLOWED');
+  assert.equal(wrong.headers.get('allow'), 'DELETE, OPTIONS');
+  assertError(await call(mf, 'GET', '/cleanup'), 405, 'METHOD_NOT_ALLOWED');
+});
+
+test('CORS: preflight and responses for ALLOWED_ORIGIN only', async () => {
+  const pre = await call(mf, 'OPTIONS', '/agents/x', {
+    headers: { origin: ORIGIN, 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' },
+  });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), ORIGIN);
+  assert.match(pre.headers.get('access-control-allow-methods'), /DELETE/);
+  assert.match(pre.headers.get('access-control-allow-methods'), /POST/);
+  assert.match(pre.headers.get('access-control-allow-headers'), /authorization/i);
+  assert.match(pre.headers.get('vary'), /Origin/);
+
+  const evil = await call(mf, 'OPTIONS', '/agents/x', {
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' },
+  });
+  assert.equal(evil.status, 403);
+  assert.equal(evil.headers.get('access-control-allow-origin'), null);
+
+  const actual = await call(mf, 'DELETE', '/agents/no-such-agent', { headers: { ...auth, origin: ORIGIN } });
+  assert.equal(actual.status, 404);
+  assert.equal(actual.headers.get('access-control-allow-origin'), ORIGIN);
+  assert.match(actual.headers.get('access-control-expose-headers'), /Retry-After/i);
+  const other = await call(mf, 'DELETE', '/agents/no-such-agent', { headers: { ...auth, origin: 'https://evil.example' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+});
+
+test('POST /cleanup dryRun plans without mutating', async () => {
+  const a = await draft();
+  const p = await emu.admin.createAgent({ current_status: 'published' });
+  const before = JSON.stringify(await emu.admin.state());
+  const res = await call(mf, 'POST', '/cleanup', { body: { agentIds: [a.id, p.id], dryRun: true } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.deleted, 0);
+  assert.equal(res.body.results.length, 2);
+  assert.equal(res.body.results[0].outcome, 'planned');
+  assert.equal(JSON.stringify(await emu.admin.state()), before);
+});
+
+test('POST /cleanup deletes, skips and fails as the report says, checked against the emulator', async () => {
+  const a = await draft({ trainings: [{ id: 'ct-1' }] });
+  const pub = await emu.admin.createAgent({ current_status: 'published' });
+  const busy = await draft({ active_calls: 1 });
+  const other = await emu.admin.createAgent({ environment: 'other', current_status: 'draft' });
+  const ids = [a.id, pub.id, busy.id, 'no-such-agent', other.id, a.id];
+  const res = await call(mf, 'POST', '/cleanup', { body: { agentIds: ids, concurrency: 2 } });
+  assert.equal(res.status, 200, res.text);
+  const byId = Object.fromEntries(res.body.results.map((r) => [r.agentId, r]));
+  assert.equal(res.body.results.length, 5, 'one result per distinct id');
+  assert.equal(byId[a.id].outcome, 'deleted');
+  assert.equal(byId[a.id].backup.agent.id, a.id);
+  assert.equal(byId[pub.id].outcome, 'skipped');
+  assert.equal(byId[pub.id].reason, 'AGENT_IS_PUBLISHED');
+  assert.equal(byId[busy.id].reason, 'AGENT_HAS_ACTIVE_CALLS');
+  assert.notEqual(byId['no-such-agent'].outcome, 'deleted');
+  assert.notEqual(byId[other.id].outcome, 'deleted');
+  for (const r of res.body.results) {
+    if (r.error) assert.deepEqual(Object.keys(r.error).sort(), ['code', 'message', 'status'], 'errors are stripped');
+  }
+  assert.equal(res.body.deleted, 1);
+  assert.equal(res.body.deleted + res.body.skipped + res.body.failed + res.body.planned, 5);
+  assert.equal(await emu.admin.agent(a.id), null);
+  for (const id of [pub.id, busy.id, other.id]) assert.ok(await emu.admin.agent(id), `${id} kept`);
+
+  const unpub = await call(mf, 'POST', '/cleanup', { body: { agentIds: [pub.id], unpublish: true } });
+  assert.equal(unpub.body.results[0].outcome, 'deleted', unpub.text);
+  assert.equal(unpub.body.results[0].unpublished, true);
+  assert.equal(await emu.admin.agent(pub.id), null);
+});
+
+test('POST /cleanup validates its body', async () => {
+  assertError(await call(mf, 'POST', '/cleanup', { body: '{not json' }), 400, 'INVALID_ARGUMENT');
+  assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: [] } }), 400, 'INVALID_ARGUMENT');
+  assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: [1] } }), 400, 'INVALID_ARGUMENT');
+  assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: ['x'], dryRun: 'yes' } }), 400, 'INVALID_ARGUMENT');
+  assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: ['x'], concurrency: 0 } }), 400, 'INVALID_ARGUMENT');
+  assertError(
+    await call(mf, 'POST', '/cleanup', { body: { agentIds: ['x'] }, headers: { ...auth, 'content-type': 'text/plain' } }),
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+  );
+  const many = Array.from({ length: 101 }, (_, i) => `id-${i}`);
+  assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: many } }), 400, 'INVALID_ARGUMENT');
+});
+
+// ---- scheduled -------------------------------------------------------------------------------
+
+const NOW = Date.parse('2026-11-20T03:17:00Z');
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+async function scheduledFixtures() {
+  await emu.admin.reset('empty');
+  const old = iso(NOW - 45 * DAY);
+  const f = {
+    oldSandbox: await draft({ id: 'sb-old-1', is_sandbox: true, created_at: old }),
+    oldSandbox2: await draft({ id: 'sb-old-2', is_sandbox: true, created_at: iso(NOW - 400 * DAY), trainings: [{ id: 'sb-t' }] }),
+    oldReal: await draft({ id: 'real-old', is_sandbox: false, created_at: old }),
+    young: await draft({ id: 'sb-young', is_sandbox: true, created_at: iso(NOW - 5 * DAY) }),
+    published: await emu.admin.createAgent({ id: 'sb-pub', current_status: 'published', is_sandbox: true, created_at: old }),
+    busy: await draft({ id: 'sb-busy', is_sandbox: true, created_at: old, active_calls: 1 }),
+    otherEnv: await draft({ id: 'sb-other', environment: 'other', is_sandbox: true, created_at: old }),
+  };
+  return f;
+}
+
+function summaries() {
+  return logLines
+    .map((l) => {
+      try {
+        return JSON.parse(l.slice(l.indexOf('{')));
+      } catch {
+        return null;
+      }
+    })
+    .filter((o) => o?.event === 'talkover.scheduled_cleanup');
+}
+
+async function trigger(worker) {
+  const w = await worker.getWorker();
+  const before = summaries().length;
+  const result = await w.scheduled({ scheduledTime: new Date(NOW), cron: '17 3 * * *' });
+  // workerd's stdout reaches us asynchronously
+  for (let i = 0; i < 50 && summaries().length === before; i++) await new Promise((r) => setTimeout(r, 20));
+  const all = summaries();
+  assert.equal(all.length, before + 1, 'exactly one summary line per run');
+  return { result, summary: all.at(-1) };
+}
+
+const ids = async () => (await emu.admin.state()).agents.map((a) => a.id).sort();
+
+test('scheduled: CLEANUP_DRY_RUN=true plans the matching sandbox drafts and deletes nothing', async () => {
+  await scheduledFixtures();
+  const before = await ids();
+  const dry = await startBuilt({ CLEANUP_DRY_RUN: 'true' });
+  const { result, summary } = await trigger(dry);
+  assert.equal(result.outcome, 'ok');
+  assert.equal(summary.dryRun, true);
+  assert.equal(summary.matched, 3);
+  assert.ok(summary.plannedIds.includes('sb-old-1') && summary.plannedIds.includes('sb-old-2'), JSON.stringify(summary));
+  // The client's dry run reads the agent but does not count its calls (it only does that before
+  // an unpublish), so the busy sandbox draft shows as planned here and is skipped by a real run.
+  assert.equal(summary.planned + summary.skipped, 3);
+  assert.equal(summary.deleted, 0);
+  assert.deepEqual(await ids(), before);
+});
+
+test('scheduled: deletes old sandbox drafts only, logs one JSON summary', async () => {
+  await scheduledFixtures();
+  const { result, summary } = await trigger(mf);
+  assert.equal(result.outcome, 'ok');
+  assert.equal(summary.cron, '17 3 * * *');
+  assert.equal(summary.scheduledTime, new Date(NOW).toISOString());
+  assert.equal(summary.rule.maxAgeDays, 30);
+  assert.equal(summary.dryRun, false);
+  assert.equal(summary.matched, 3);
+  assert.deepEqual([...summary.deletedIds].sort(), ['sb-old-1', 'sb-old-2']);
+  assert.equal(summary.deleted, 2);
+  assert.deepEqual(summary.skippedIds, [{ id: 'sb-busy', reason: 'AGENT_HAS_ACTIVE_CALLS' }]);
+  assert.equal(summary.failed, 0);
+  assert.deepEqual(await ids(), ['real-old', 'sb-busy', 'sb-other', 'sb-pub', 'sb-young']);
+});
+
+test('scheduled: a bad CLEANUP_MAX_AGE_DAYS refuses to run; an upstream failure fails the run', async () => {
+  await scheduledFixtures();
+  const before = await ids();
+  for (const value of ['0', '-3', 'thirty']) {
+    const bad = await startBuilt({ CLEANUP_MAX_AGE_DAYS: value });
+    const { result, summary } = await trigger(bad);
+    assert.equal(result.outcome, 'exception');
+    assert.equal(summary.error.code, 'WORKER_MISCONFIGURED');
+  }
+  await emu.admin.fault('GET', '/api/v1/agents', [{ kind: 'status', status: 500 }]);
+  const { result, summary } = await trigger(mf);
+  assert.equal(result.outcome, 'exception');
+  assert.equal(summary.error.code, 'SERVER_ERROR');
+  await emu.admin.clearFaults();
+  assert.deepEqual(await ids(), before);
+});
