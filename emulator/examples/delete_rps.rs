@@ -22,7 +22,12 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { agents: 20_000, concurrency: 32, seconds: 30, url: None };
+    let mut args = Args {
+        agents: 20_000,
+        concurrency: 32,
+        seconds: 30,
+        url: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -31,7 +36,9 @@ fn parse_args() -> Result<Args, String> {
             "--agents" => args.agents = number()?,
             "--concurrency" => args.concurrency = number()?.max(1),
             "--seconds" => args.seconds = number()? as u64,
-            "--url" if value.starts_with("http://127.") || value.starts_with("http://localhost") => {
+            "--url"
+                if value.starts_with("http://127.") || value.starts_with("http://localhost") =>
+            {
                 args.url = Some(value)
             }
             "--url" => return Err("--url must be a loopback http:// URL".into()),
@@ -52,8 +59,13 @@ fn main() -> Result<(), String> {
     let (base, server) = match &args.url {
         Some(url) => (url.trim_end_matches('/').to_owned(), None),
         None => {
-            let options = Options { seed: Seed::Bench(args.agents), ..Options::default() };
-            let server = server_rt.block_on(Server::start(options)).map_err(|e| e.to_string())?;
+            let options = Options {
+                seed: Seed::Bench(args.agents),
+                ..Options::default()
+            };
+            let server = server_rt
+                .block_on(Server::start(options))
+                .map_err(|e| e.to_string())?;
             (server.url(), Some(server))
         }
     };
@@ -82,27 +94,7 @@ async fn load(base: &str, args: &Args) -> Result<String, String> {
     let mut workers = Vec::new();
     for _ in 0..args.concurrency {
         let (http, next, base, total) = (http.clone(), next.clone(), base.to_owned(), args.agents);
-        workers.push(tokio::spawn(async move {
-            let mut out = (0usize, 0usize, Vec::new());
-            loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                if k > total || Instant::now() >= deadline {
-                    return out;
-                }
-                let t = Instant::now();
-                let url = format!("{base}/api/v1/agents/bench-agent-{k:06}");
-                let ok = match http.delete(url).bearer_auth(DEMO_TOKEN).send().await {
-                    Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
-                    Err(_) => false,
-                };
-                out.2.push(t.elapsed());
-                if ok {
-                    out.0 += 1;
-                } else {
-                    out.1 += 1;
-                }
-            }
-        }));
+        workers.push(tokio::spawn(worker(http, next, base, total, deadline)));
     }
     let (mut ok, mut failed, mut lat) = (0, 0, Vec::new());
     for w in workers {
@@ -113,7 +105,11 @@ async fn load(base: &str, args: &Args) -> Result<String, String> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     lat.sort();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     Ok(format!(
         "DELETE /api/v1/agents/{{id}}: {} requests ({ok} ok, {failed} failed) in {elapsed:.2}s with concurrency {} => {:.0} requests/s (p50 {:.2} ms, p99 {:.2} ms)",
         ok + failed,
@@ -122,4 +118,36 @@ async fn load(base: &str, args: &Args) -> Result<String, String> {
         pct(0.50).as_secs_f64() * 1000.0,
         pct(0.99).as_secs_f64() * 1000.0,
     ))
+}
+
+/// Per-worker tally: (ok, failed, latencies).
+type Tally = (usize, usize, Vec<Duration>);
+
+/// Delete the next unclaimed agent until all are claimed or time is up.
+async fn worker(
+    http: reqwest::Client,
+    next: Arc<AtomicUsize>,
+    base: String,
+    total: usize,
+    deadline: Instant,
+) -> Tally {
+    let mut out: Tally = (0, 0, Vec::new());
+    loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k > total || Instant::now() >= deadline {
+            return out;
+        }
+        let t = Instant::now();
+        let url = format!("{base}/api/v1/agents/bench-agent-{k:06}");
+        let ok = match http.delete(url).bearer_auth(DEMO_TOKEN).send().await {
+            Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        out.2.push(t.elapsed());
+        if ok {
+            out.0 += 1;
+        } else {
+            out.1 += 1;
+        }
+    }
 }

@@ -48,6 +48,12 @@ pub async fn list(
         .filter(|c| status.is_none_or(|s| s == c.status))
         .filter(|c| direction.is_none_or(|d| d == c.direction))
         .collect();
+    let body = page_body(&matched, page, per_page);
+    Ok(reply::json(StatusCode::OK, body))
+}
+
+/// `{"success":true,"data":[...],"pagination":{...}}` for one page of calls.
+fn page_body(matched: &[&Call], page: usize, per_page: usize) -> Value {
     let bounds = api::page_bounds(matched.len(), page, per_page);
     let data: Vec<Value> = matched[bounds.start..bounds.end]
         .iter()
@@ -58,7 +64,7 @@ pub async fn list(
     } else {
         (json!(bounds.start + 1), json!(bounds.end))
     };
-    let body = json!({
+    json!({
         "success": true,
         "data": data,
         "pagination": {
@@ -69,6 +75,5 @@ pub async fn list(
             "from": from,
             "to": to,
         },
-    });
-    Ok(reply::json(StatusCode::OK, body))
+    })
 }

@@ -8,6 +8,7 @@ mod emulator {
     pub mod common;
     pub mod concurrency;
     pub mod faults;
+    pub mod lifecycle;
     pub mod routing;
     pub mod trainings;
 }
