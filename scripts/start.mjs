@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `npm start` (after scripts/setup.mjs and scripts/build.mjs): builds the emulator if needed,
+// assembles the demo page into build/www (www/ + the package's browser files under
+// vendor/talkover-client/), starts the emulator with demo data serving that folder, prints the
+// page URL and the demo token, and runs until Ctrl-C.
+//
+// `assembleWww()` is exported for tests/js/www.test.mjs.
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const EMULATOR_BIN = join(ROOT, 'target', 'release', 'talkover-emulator');
+/** The package files the page needs, copied from dist/. */
+export const VENDOR_FILES = ['browser.mjs', 'talkover_client_bg.wasm'];
+
+/**
+ * Assembles the serving folder: a fresh copy of `www/` plus `vendor/talkover-client/` with the
+ * browser entry and its wasm from `dist/`. Returns the folder's absolute path.
+ * Options: root (repo root), out (default build/www), distDir (default dist).
+ */
+export function assembleWww({ root = ROOT, out = join(root, 'build', 'www'), distDir = join(root, 'dist') } = {}) {
+  const missing = VENDOR_FILES.filter((f) => !existsSync(join(distDir, f)));
+  if (missing.length) {
+    throw new Error(`dist/ is missing ${missing.join(', ')}: build the package first (npm run build)`);
+  }
+  rmSync(out, { recursive: true, force: true });
+  cpSync(join(root, 'www'), out, { recursive: true });
+  const vendor = join(out, 'vendor', 'talkover-client');
+  mkdirSync(vendor, { recursive: true });
+  for (const file of VENDOR_FILES) copyFileSync(join(distDir, file), join(vendor, file));
+  return out;
+}
+
+/** Builds the emulator (release) unless the binary is already there. */
+export function ensureEmulator() {
+  if (!existsSync(EMULATOR_BIN)) {
+    console.log('Building the emulator (cargo build --release -p talkover-emulator)…');
+    execFileSync('cargo', ['build', '--release', '-p', 'talkover-emulator'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  return EMULATOR_BIN;
+}
+
+async function main() {
+  const port = process.env.PORT ?? '8787';
+  const bin = ensureEmulator();
+  const dir = assembleWww();
+  const args = ['--seed', 'demo', '--static', dir, '--port', port];
+  if (!process.env.VERBOSE) args.push('--quiet'); // VERBOSE=1 shows the emulator's request log
+  const child = spawn(bin, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+
+  let stopping = false;
+  const forward = (signal) => {
+    stopping = true;
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', () => forward('SIGINT'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+
+  let url = null;
+  let token = 'talq_demo_4f8a2c9e71b34d0a';
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise((resolve) => {
+    lines.on('line', (line) => {
+      const u = line.match(/http:\/\/127\.0\.0\.1:\d+/);
+      const t = line.match(/talq_[A-Za-z0-9_]+/);
+      if (t) token = t[0];
+      if (u && !url) url = u[0];
+      if (url && t) resolve();
+      else if (url && !/token/i.test(line)) setTimeout(resolve, 200); // token line is optional
+    });
+  });
+  const timeout = setTimeout(() => {
+    if (!url) {
+      console.error('The emulator did not print its URL within 15 s.');
+      forward('SIGTERM');
+    }
+  }, 15_000);
+
+  child.on('exit', (code, signal) => {
+    clearTimeout(timeout);
+    if (!stopping) console.error(`The emulator exited (${signal ?? code}).`);
+    process.exit(stopping ? 0 : code ?? 1);
+  });
+
+  await ready;
+  clearTimeout(timeout);
+  console.log('');
+  console.log(`Demo page: ${url}/`);
+  console.log(`Demo token: ${token}`);
+  console.log('');
+  console.log('Open the page, paste the token and connect. Ctrl-C stops the emulator.');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(err.message ?? err);
+    process.exit(1);
+  });
+}
