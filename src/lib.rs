@@ -15,7 +15,7 @@
 pub mod proto;
 
 #[cfg(target_arch = "wasm32")]
-mod transport;
+pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;

@@ -177,6 +177,6 @@ fn describe<V>(status: u16, body: &Body<V>) -> String {
     m
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "classify_tests.rs"]
 mod tests;
