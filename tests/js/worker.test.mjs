@@ -25,7 +25,13 @@ const logLines = [];
 
 /** Runs a command the README's "Deploy to the edge" section lists, with no network for wrangler. */
 function run(cmd, args) {
-  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CI: 'true' };
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false', // no telemetry
+    WRANGLER_HIDE_BANNER: 'true', // the banner is what triggers wrangler's update check
+    npm_config_update_notifier: 'false',
+    CI: 'true',
+  };
   delete env.CLOUDFLARE_API_TOKEN;
   delete env.CLOUDFLARE_ACCOUNT_ID;
   return execFileSync(cmd, args, { cwd: EXAMPLE, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
