@@ -20,6 +20,27 @@ use crate::time::{iso_millis, now_millis};
 /// At most this many request-log entries are kept (oldest dropped first).
 pub const LOG_CAPACITY: usize = 100_000;
 
+/// Replace what follows every `talq_` (a token sent where it does not belong,
+/// e.g. in a URL) by `[redacted]`, so logs never hold a token yet still show
+/// that one leaked.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("talq_") {
+        out.push_str(&rest[..i + 5]);
+        let tail = &rest[i + 5..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(tail.len());
+        if end > 0 {
+            out.push_str("[redacted]");
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The request id assigned to a request, stored in its extensions.
 #[derive(Clone)]
 pub struct RequestId(pub String);
@@ -149,8 +170,8 @@ impl<'a> Tracker<'a> {
             seq: 0,
             request_id,
             method: req.method().as_str().to_owned(),
-            path: req.uri().path().to_owned(),
-            query: req.uri().query().map(str::to_owned),
+            path: redact(req.uri().path()),
+            query: req.uri().query().map(redact),
             headers,
             status: None,
             started_us: state.micros(),
@@ -187,7 +208,7 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
     let id = state.next_request_id();
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = redact(req.uri().path());
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.run(req).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -205,4 +226,19 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
         let _ = writeln!(std::io::stderr().lock(), "{line}");
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn tokens_are_redacted() {
+        assert_eq!(redact("/api/v1/agents"), "/api/v1/agents");
+        assert_eq!(
+            redact("token=talq_demo_4f8a2c9e71b34d0a&x=1"),
+            "token=talq_[redacted]&x=1"
+        );
+        assert_eq!(redact("/a/talq_x/talq_"), "/a/talq_[redacted]/talq_");
+    }
 }

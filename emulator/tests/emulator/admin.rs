@@ -170,10 +170,17 @@ async fn request_log_never_holds_a_token() {
     emu.send("DELETE", "/api/v1/agents/nope", Some(OTHER), None)
         .await;
     emu.admin("GET", "/state", None).await;
+    let leaky = format!("/api/v1/agents/{TOKEN}?token={TOKEN}");
+    assert_eq!(emu.get(&leaky).await.status, 404);
     let log = emu.admin("GET", "/requests", None).await;
-    assert!(!log.text.contains(TOKEN) && !log.text.contains(OTHER) && !log.text.contains("talq_"));
+    assert!(!log.text.contains(TOKEN) && !log.text.contains(OTHER));
     let entries = log.json["requests"].as_array().cloned().unwrap_or_default();
-    assert_eq!(entries.len(), 2, "only /api/v1 traffic");
+    assert_eq!(entries.len(), 3, "only /api/v1 traffic");
+    assert_eq!(
+        entries[2]["path"], "/api/v1/agents/talq_[redacted]",
+        "a leaked token shows, redacted"
+    );
+    assert_eq!(entries[2]["query"], "token=talq_[redacted]");
     let first = &entries[0];
     assert_eq!(
         (
