@@ -408,7 +408,7 @@ function updateSelectionUi() {
     ? 'No agents selected'
     : `${plural(n, 'agent')} selected${hidden > 0 ? ` (${hidden} not shown by the filters)` : ''}`;
   $('review').disabled = n === 0 || !!state.running;
-  $('review').textContent = n === 0 ? 'Review cleanup…' : `Review cleanup of ${n}…`;
+  $('review').textContent = n === 0 ? 'Review cleanup' : `Review cleanup (${n})`;
   $('clear-selection').disabled = n === 0 || !!state.running;
   $('selection-bar').classList.toggle('has-selection', n > 0);
 }
@@ -500,7 +500,7 @@ async function runPlan() {
       el('h3', {}, title, el('span', { class: 'count', text: String(list.length) })),
       el('ul', {}, list.map((r) => item(r, why(r)))));
 
-  content.replaceChildren(
+  content.replaceChildren(...[
     el('p', { class: 'plan-lead', id: 'plan-lead' },
       toDelete === 0
         ? 'None of the selected agents can be deleted with these options.'
@@ -508,7 +508,7 @@ async function runPlan() {
     group('unpublish', 'Unpublished, then deleted', groups.unpublish, () => 'published now', 'amber'),
     group('delete', 'Deleted', groups.delete, () => null, 'red'),
     group('skip', 'Skipped', groups.skip, (r) => skipWhy(r), 'grey'),
-  );
+  ].filter(Boolean));
   content.dataset.state = 'ready';
   confirmButton.disabled = toDelete === 0;
   confirmButton.dataset.count = String(toDelete);
@@ -843,3 +843,6 @@ function syncRow(agent) {
   }
   old?.replaceWith(tr);
 }
+
+// The module (and the client's wasm) loaded: the page is usable.
+document.documentElement.dataset.app = 'ready';

@@ -38,12 +38,13 @@ before(async () => {
   const staticDir = assembleWww({ out: join(ROOT, 'build', 'www-test') });
   emu = await startEmulator({ seed: 'demo', staticDir });
   browser = await chromium.launch({
+    timeout: 60_000,
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000); // generous: CI machines may be busy
   page.on('console', (msg) => consoleLines.push(msg.text()));
   page.on('pageerror', (err) => consoleLines.push(`pageerror: ${err.message}`));
 });
@@ -53,12 +54,13 @@ after(async () => {
   await emu?.stop();
 });
 
-test('the demo page: connect, filter, plan, clean up, back up, delete a training', { timeout: 60_000 }, async () => {
+test('the demo page: connect, filter, plan, clean up, back up, delete a training', { timeout: 90_000 }, async () => {
   const { url, token, admin } = emu;
   const initial = (await admin.state()).agents;
   const idOf = (name) => initial.find((a) => a.name === name).id;
 
-  await page.goto(`${url}/`);
+  await page.goto(`${url}/`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('html[data-app="ready"]', { state: 'attached' });
   assert.equal(await page.inputValue('#base-url'), url, 'the base URL defaults to the page origin');
   assert.equal(await page.getAttribute('#token', 'type'), 'password');
   assert.equal(await page.getAttribute('#token', 'autocomplete'), 'off');
@@ -200,6 +202,8 @@ test('the demo page: connect, filter, plan, clean up, back up, delete a training
   await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('6-narrow');
+  await row('Appointment Reminder').scrollIntoViewIfNeeded();
+  await shot('6b-narrow-list');
   await row('Tech Support Tier 1').locator('.col-actions button').click();
   await page.waitForSelector('#agent-dialog[open] #trainings-list[data-state="ready"]');
   await shot('7-narrow-agent');
