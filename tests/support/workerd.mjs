@@ -12,12 +12,16 @@ let counter = 0;
 /**
  * Bundles `source` (an ES module with `export default { fetch(request, env) {...} }`) and
  * starts it. Resolves to { fetch(path, init) -> Response, json(path, init), dispose() }.
+ * `files` are written next to the entry (e.g. a shared scenario module); `baseDir` is where the
+ * entry lives, which decides how 'talkover-client' resolves (default: inside this repo, i.e.
+ * the package's own dist/ through self-reference; a consumer project's dir uses its install).
  */
-export async function startWorker(source, { bindings = {}, name = `w${process.pid}-${counter++}` } = {}) {
-  const dir = join(ROOT, 'build', 'workers', name);
+export async function startWorker(source, { bindings = {}, files = {}, baseDir = join(ROOT, 'build', 'workers'), name = `w${process.pid}-${counter++}` } = {}) {
+  const dir = join(baseDir, name);
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'entry.mjs');
   writeFileSync(entry, source);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   await esbuild.build({
     entryPoints: [entry],
     outfile: join(dir, 'out', 'worker.mjs'),

@@ -1,0 +1,58 @@
+// Every test layer, in order; `npm test` runs setup, build, then this. Each layer is a real
+// process; the summary's closing line counts layers.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, ensureEmulatorBuilt, startEmulator } from '../tests/support/emulator.mjs';
+
+const only = process.argv.slice(2);
+const results = [];
+
+function run(name, cmd, args, opts = {}) {
+  if (only.length && !only.some((o) => name.startsWith(o))) return;
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } });
+  const ok = r.status === 0;
+  results.push({ name, ok, seconds: ((Date.now() - started) / 1000).toFixed(1) });
+  if (!ok) console.log(`=== ${name} FAILED (exit ${r.status ?? r.signal})`);
+}
+
+// 1. Static checks and the native tests (pure core + emulator).
+run('fmt', 'cargo', ['fmt', '--all', '--check']);
+run('clippy native', 'cargo', ['clippy', '--workspace', '--all-targets', '--quiet', '--', '-D', 'warnings']);
+run('clippy wasm32', 'cargo', ['clippy', '--lib', '--tests', '--target', 'wasm32-unknown-unknown', '--quiet', '--', '-D', 'warnings']);
+run('cargo test (native)', 'cargo', ['test', '--workspace']);
+
+// 2. The wasm-bindgen-test suite in Node and in headless Chromium, against a real emulator.
+ensureEmulatorBuilt();
+const emulator = await startEmulator({ seed: 'demo' });
+const wasmEnv = { TALKOVER_EMULATOR_URL: emulator.url, WASM_BINDGEN_TEST_TIMEOUT: '120' };
+run('wasm-bindgen-test node', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], { env: wasmEnv });
+run('wasm-bindgen-test chromium', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
+  env: { ...wasmEnv, WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER: '/usr/bin/chromedriver' },
+});
+await emulator.stop();
+
+// 3. The packed tarball, installed into a throwaway project and used by package name.
+const consumer = join(ROOT, 'build', 'consumer');
+if (!only.length || only.some((o) => 'package'.startsWith(o) || o.startsWith('package'))) {
+  rmSync(consumer, { recursive: true, force: true });
+  mkdirSync(consumer, { recursive: true });
+  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', join(ROOT, 'build')], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(ROOT, 'build', packed)], { cwd: consumer, stdio: 'inherit' });
+  for (const f of readdirSync(join(ROOT, 'tests', 'package'))) cpSync(join(ROOT, 'tests', 'package', f), join(consumer, f));
+  const files = readdirSync(consumer).filter((f) => /\.test\.(mjs|cjs)$/.test(f));
+  run('package (by name)', process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: consumer, env: { TALKOVER_ROOT: ROOT } });
+}
+
+// 4. Every JS test file: workflow, reliability, security, demo page, Worker, size budget.
+const jsTests = existsSync(join(ROOT, 'tests', 'js')) ? readdirSync(join(ROOT, 'tests', 'js')).filter((f) => f.endsWith('.test.mjs')) : [];
+run('js', process.execPath, ['--test', '--test-concurrency=2', ...jsTests.map((f) => join('tests', 'js', f))]);
+
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`layers: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
