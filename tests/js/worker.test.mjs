@@ -37,10 +37,22 @@ function run(cmd, args) {
   return execFileSync(cmd, args, { cwd: EXAMPLE, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function wranglerBuild() {
-  if (!existsSync(join(EXAMPLE, 'node_modules', 'wrangler'))) run('npm', ['install', '--no-audit', '--no-fund']);
+const timings = [];
+function timed(label, fn) {
+  const t0 = Date.now();
+  const value = fn();
+  timings.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return value;
+}
+
+async function wranglerBuild() {
+  // The package is built into dist/ by the lead's build step; tolerate a rebuild in progress.
+  for (let i = 0; i < 30 && !existsSync(join(ROOT, 'dist', 'workerd.mjs')); i++) await new Promise((r) => setTimeout(r, 2000));
+  if (!existsSync(join(EXAMPLE, 'node_modules', 'wrangler'))) {
+    timed('npm install', () => run('npm', ['install', '--no-audit', '--no-fund']));
+  }
   rmSync(OUTDIR, { recursive: true, force: true });
-  run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist']);
+  timed('wrangler deploy --dry-run', () => run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist']));
   const files = readdirSync(OUTDIR);
   const wasm = files.filter((f) => f.endsWith('.wasm'));
   const script = readFileSync(join(OUTDIR, 'index.js'), 'utf8');
@@ -131,9 +143,14 @@ async function draft(fields = {}) {
 }
 
 before(async () => {
+  const t0 = Date.now();
   emu = await startEmulator({ seed: 'demo' });
-  bundle = wranglerBuild();
+  timings.push(`emulator ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  bundle = await wranglerBuild();
+  const t1 = Date.now();
   mf = await startBuilt();
+  timings.push(`miniflare ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  console.log(`# cleanup-worker setup: ${timings.join(', ')}`);
 });
 
 after(async () => {
