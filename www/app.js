@@ -558,6 +558,8 @@ async function runCleanup(plan) {
   panel.dataset.state = 'running';
   $('run-summary').hidden = true;
   $('cancel-run').hidden = false;
+  $('cancel-run').disabled = false;
+  $('cancel-run').textContent = 'Cancel';
   $('run-title').textContent = `Deleting ${plural(planned.length, 'agent')}…`;
   progress.max = Math.max(planned.length, 1);
   progress.value = 0;
@@ -571,6 +573,7 @@ async function runCleanup(plan) {
       unpublish: plan.unpublish,
       signal: controller.signal,
       onProgress: ({ agentId, step, done, total }) => {
+        if (state.running !== controller) return; // a late call after the run ended
         progress.max = Math.max(total, 1);
         progress.value = done;
         if (step !== 'done') setOutcome(agentId, 'working', STEP_TEXT[step] ?? step);
@@ -586,10 +589,14 @@ async function runCleanup(plan) {
   let deleted = 0;
   let skipped = planSkipped.length;
   let failed = 0;
+  let cancelled = 0;
   if (report) {
     for (const r of report.results) {
       const agent = state.known.get(r.agentId);
-      if (r.outcome === 'deleted') {
+      if (r.outcome !== 'deleted' && (r.reason === 'ABORTED' || r.error?.code === 'ABORTED')) {
+        cancelled += 1;
+        setOutcome(r.agentId, 'skipped', r.unpublished ? 'Cancelled (left unpublished)' : 'Cancelled: not deleted');
+      } else if (r.outcome === 'deleted') {
         deleted += 1;
         state.selected.delete(r.agentId);
         setOutcome(r.agentId, 'deleted', r.unpublished ? 'Unpublished and deleted' : 'Deleted');
@@ -610,19 +617,23 @@ async function runCleanup(plan) {
   }
   lockTable(false);
 
-  progress.value = progress.max;
+  const aborted = controller.signal.aborted || failure?.code === 'ABORTED';
+  if (!aborted) progress.value = progress.max;
   panel.dataset.state = 'done';
   $('cancel-run').hidden = true;
-  $('run-title').textContent = failure
-    ? (failure.code === 'ABORTED' ? 'Cleanup cancelled' : 'Cleanup stopped')
-    : failed ? 'Cleanup finished with errors' : 'Cleanup finished';
+  $('run-title').textContent = aborted
+    ? 'Cleanup cancelled'
+    : failure ? 'Cleanup stopped' : failed ? 'Cleanup finished with errors' : 'Cleanup finished';
   $('run-text').textContent = failure
     ? describeError(failure).text
-    : `${plural(planned.length, 'agent')} processed.`;
+    : aborted
+      ? `Cancelled: ${plural(cancelled, 'agent')} left as ${cancelled === 1 ? 'it was' : 'they were'}; ${plural(deleted, 'agent')} deleted before the cancel.`
+      : `${plural(planned.length, 'agent')} processed.`;
   $('run-stats').replaceChildren(
     el('li', { class: 'stat stat-ok', dataset: { stat: 'deleted' } }, el('strong', { text: String(deleted) }), ' deleted'),
     el('li', { class: 'stat stat-warn', dataset: { stat: 'skipped' } }, el('strong', { text: String(skipped) }), ' skipped'),
     el('li', { class: 'stat stat-bad', dataset: { stat: 'failed' } }, el('strong', { text: String(failed) }), ' failed'),
+    cancelled ? el('li', { class: 'stat stat-grey', dataset: { stat: 'cancelled' } }, el('strong', { text: String(cancelled) }), ' cancelled') : '',
   );
   const backups = backupEntries();
   $('download-backup').disabled = backups.length === 0;
@@ -643,7 +654,11 @@ function lockTable(locked) {
   updateSelectionUi();
 }
 
-$('cancel-run').addEventListener('click', () => state.running?.abort());
+$('cancel-run').addEventListener('click', (e) => {
+  state.running?.abort();
+  e.currentTarget.disabled = true;
+  e.currentTarget.textContent = 'Cancelling…';
+});
 $('run-dismiss').addEventListener('click', () => {
   $('run-panel').hidden = true;
   $('search').focus();

@@ -209,6 +209,27 @@ test('the demo page: connect, filter, plan, clean up, back up, delete a training
   await shot('7-narrow-agent');
   await page.keyboard.press('Escape');
 
+  // Cancelling a slow run: what the page says matches what happened.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.click('#clear-selection');
+  await admin.setLatency(400);
+  for (const name of ['Appointment Reminder', 'Feedback Collector']) await row(name).locator('.row-check').check();
+  await page.click('#review');
+  await page.waitForSelector('#plan-dialog[open] #plan-content[data-state="ready"]');
+  assert.equal((await page.textContent('#confirm-delete')).trim(), 'Delete 2 agents');
+  await page.click('#confirm-delete');
+  await page.waitForSelector('#run-panel[data-state="running"]');
+  await page.click('#cancel-run');
+  await page.waitForSelector('#run-panel[data-state="done"]');
+  await admin.setLatency(0);
+  assert.equal(await page.textContent('#run-title'), 'Cleanup cancelled');
+  await shot('8-cancelled');
+  const left = new Set((await admin.state()).agents.map((a) => a.id));
+  for (const name of ['Appointment Reminder', 'Feedback Collector']) {
+    const said = await row(name).locator('.col-outcome').getAttribute('data-outcome');
+    assert.equal(said === 'deleted', !left.has(idOf(name)), `${name}: the page says ${said}`);
+  }
+
   // The token is nowhere but in memory.
   const stored = await page.evaluate(() => ({
     local: Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'),
