@@ -25,6 +25,7 @@ type Body = Result<Bytes, BytesRejection>;
 /// The `/__emulator` routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
+        .route("/__emulator", get(index))
         .route("/__emulator/reset", post(reset))
         .route("/__emulator/state", get(state_view))
         .route("/__emulator/agents", post(create_agent))
@@ -39,6 +40,26 @@ pub fn routes() -> Router<Shared> {
             "/__emulator/faults",
             get(faults).post(add_fault).delete(clear_faults),
         )
+}
+
+/// `GET /__emulator`: what the admin API offers (see emulator/README.md).
+async fn index() -> Response {
+    ok(json!({
+        "name": "talkover-emulator",
+        "version": env!("CARGO_PKG_VERSION"),
+        "token": DEMO_TOKEN,
+        "other_token": OTHER_TOKEN,
+        "routes": [
+            "POST /__emulator/reset {\"seed\":\"demo\"|\"empty\"|N}",
+            "GET /__emulator/state",
+            "POST /__emulator/agents {id?, environment?, name?, label?, direction?, current_status?, is_sandbox?, is_ready_to_publish?, active_calls?, created_at?, trainings?}",
+            "POST /__emulator/agents/{id}/active-calls {\"count\":n}",
+            "GET|DELETE /__emulator/requests",
+            "GET /__emulator/stats",
+            "GET|PUT /__emulator/latency {\"ms\":n}",
+            "GET|POST|DELETE /__emulator/faults {method, path, responses:[{kind, status?, body?, headers?, delay_ms?}]}",
+        ],
+    }))
 }
 
 /// 400 `{"success":false,"message":...}` for a bad admin request.

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use serde_json::{json, Value};
 
+use crate::log::OmitRequestId;
 use crate::reply;
 
 /// What a scripted entry does.
@@ -31,6 +32,8 @@ pub struct FaultEntry {
     pub status: StatusCode,
     pub delay_ms: u64,
     pub headers: HeaderMap,
+    /// Headers given as `null`: left out of the response (even `x-request-id`).
+    pub omit: Vec<HeaderName>,
     raw: Value,
 }
 
@@ -104,8 +107,8 @@ fn parse_entry(raw: &Value) -> Result<FaultEntry, String> {
         Some(v) => v
             .as_u64()
             .and_then(|n| u16::try_from(n).ok())
-            .filter(|n| (100..=599).contains(n))
-            .ok_or("status must be a number from 100 to 599")?,
+            .filter(|n| (200..=599).contains(n))
+            .ok_or("status must be a number from 200 to 599")?,
     };
     let delay_ms = match raw.get("delay_ms") {
         None | Some(Value::Null) => 0,
@@ -113,32 +116,52 @@ fn parse_entry(raw: &Value) -> Result<FaultEntry, String> {
             .as_u64()
             .ok_or("delay_ms must be a non-negative integer")?,
     };
+    let (headers, omit) = parse_headers(raw.get("headers"))?;
     Ok(FaultEntry {
         kind,
         status: StatusCode::from_u16(status).map_err(|e| e.to_string())?,
         delay_ms,
-        headers: parse_headers(raw.get("headers"))?,
+        headers,
+        omit,
         raw: raw.clone(),
     })
 }
 
-fn parse_headers(value: Option<&Value>) -> Result<HeaderMap, String> {
-    let mut map = HeaderMap::new();
+/// Header values to set, and the names given as `null` (to leave out).
+fn parse_headers(value: Option<&Value>) -> Result<(HeaderMap, Vec<HeaderName>), String> {
+    let (mut map, mut omit) = (HeaderMap::new(), Vec::new());
     let Some(value) = value.filter(|v| !v.is_null()) else {
-        return Ok(map);
+        return Ok((map, omit));
     };
     let object = value.as_object().ok_or("headers must be an object")?;
     for (name, v) in object {
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|e| format!("header {name:?}: {e}"))?;
         let text = match v {
+            Value::Null => {
+                omit.push(name);
+                continue;
+            }
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let name =
-            HeaderName::from_bytes(name.as_bytes()).map_err(|e| format!("header {name:?}: {e}"))?;
         let value = HeaderValue::from_str(&text).map_err(|e| format!("header {name}: {e}"))?;
         map.append(name, value);
     }
-    Ok(map)
+    Ok((map, omit))
+}
+
+/// Set the entry's headers on `res` and leave out the omitted ones.
+pub fn apply_headers(entry: &FaultEntry, res: &mut Response) {
+    for (name, value) in &entry.headers {
+        res.headers_mut().insert(name.clone(), value.clone());
+    }
+    for name in &entry.omit {
+        res.headers_mut().remove(name);
+        if name.as_str() == "x-request-id" {
+            res.extensions_mut().insert(OmitRequestId);
+        }
+    }
 }
 
 /// Take the next scripted entry for this request, dropping exhausted scripts.
@@ -167,9 +190,7 @@ pub fn render(entry: &FaultEntry) -> Response {
         Kind::Close | Kind::Hang => close(entry.status),
         Kind::Pass => reply::route_not_found(),
     };
-    for (name, value) in &entry.headers {
-        res.headers_mut().insert(name.clone(), value.clone());
-    }
+    apply_headers(entry, &mut res);
     res
 }
 

@@ -41,6 +41,10 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// Response marker: a fault asked for no `x-request-id` header.
+#[derive(Clone, Copy)]
+pub struct OmitRequestId;
+
 /// The request id assigned to a request, stored in its extensions.
 #[derive(Clone)]
 pub struct RequestId(pub String);
@@ -202,8 +206,8 @@ impl Drop for Tracker<'_> {
     }
 }
 
-/// Outermost middleware: assigns `x-request-id` to every response and writes the
-/// access-log line to stderr unless `--quiet`.
+/// Outermost middleware: assigns `x-request-id` to every response (unless a fault
+/// set or removed it) and writes the access-log line to stderr unless `--quiet`.
 pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
     let id = state.next_request_id();
     let started = Instant::now();
@@ -211,7 +215,9 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
     let path = redact(req.uri().path());
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.run(req).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    let skip = res.extensions().get::<OmitRequestId>().is_some()
+        || res.headers().contains_key("x-request-id");
+    if let (false, Ok(value)) = (skip, HeaderValue::from_str(&id)) {
         res.headers_mut().insert("x-request-id", value);
     }
     if !state.quiet {

@@ -64,7 +64,14 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> std::io::Result<()> {
-    let listener = TcpListener::bind((cli.host.as_str(), cli.port)).await?;
+    let listener = TcpListener::bind((cli.host.as_str(), cli.port))
+        .await
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot listen on {}:{}: {e}", cli.host, cli.port),
+            )
+        })?;
     let addr = listener.local_addr()?;
     let options = Options {
         seed: cli.seed,

@@ -101,7 +101,7 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
     match entry.kind {
         Kind::Pass => {
             let mut res = next.run(req).await;
-            res.headers_mut().extend(entry.headers.clone());
+            faults::apply_headers(&entry, &mut res);
             res
         }
         Kind::Hang => {

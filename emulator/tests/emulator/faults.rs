@@ -268,3 +268,36 @@ async fn fault_admin_validation_and_clear() {
     assert_eq!(emu.admin("DELETE", "/faults", None).await.status, 200);
     assert_eq!(emu.get("/api/v1/health").await.status, 200);
 }
+
+#[tokio::test]
+async fn faults_can_replace_or_drop_the_request_id() {
+    let emu = Emu::start().await;
+    script(&emu, "GET", "/api/v1/health", json!([
+        {"kind": "status", "status": 500, "headers": {"x-request-id": null, "cf-ray": "8a1b2c3d4e5f-AMS"}},
+        {"kind": "pass", "headers": {"x-request-id": null, "request-id": "upstream-7"}},
+        {"kind": "status", "status": 502, "headers": {"x-request-id": "req_custom"}},
+    ])).await;
+    let first = emu.get("/api/v1/health").await;
+    assert_eq!(
+        (first.header("x-request-id"), first.header("cf-ray")),
+        (None, Some("8a1b2c3d4e5f-AMS"))
+    );
+    let second = emu.get("/api/v1/health").await;
+    assert_eq!(
+        (
+            second.status.as_u16(),
+            second.header("x-request-id"),
+            second.header("request-id")
+        ),
+        (200, None, Some("upstream-7"))
+    );
+    assert_eq!(
+        emu.get("/api/v1/health").await.header("x-request-id"),
+        Some("req_custom")
+    );
+    assert!(emu
+        .get("/api/v1/health")
+        .await
+        .header("x-request-id")
+        .is_some_and(|v| v.starts_with("req_")));
+}
