@@ -214,7 +214,7 @@ async function loadAgents() {
   table.setAttribute('aria-busy', 'true');
   $('agents-loading').hidden = state.rows.length > 0;
   showNotice($('list-error'), null);
-  const query = { perPage: 100 };
+  const query = { perPage: 25 }; // agents() follows every page
   if (search) query.search = search;
   if (status) query.status = status;
   const rows = [];
