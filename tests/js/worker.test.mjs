@@ -371,7 +371,9 @@ test('POST /cleanup validates its body', async () => {
   assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: [] } }), 400, 'INVALID_ARGUMENT');
   assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: [1] } }), 400, 'INVALID_ARGUMENT');
   assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: ['x'], dryRun: 'yes' } }), 400, 'INVALID_ARGUMENT');
+  // The next two are rejected by talkover-client itself (INVALID_ARGUMENT before any request).
   assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: ['x'], concurrency: 0 } }), 400, 'INVALID_ARGUMENT');
+  assertError(await call(mf, 'POST', '/cleanup', { body: { agentIds: ['ok-id', '..'] } }), 400, 'INVALID_ARGUMENT');
   assertError(
     await call(mf, 'POST', '/cleanup', { body: { agentIds: ['x'] }, headers: { ...auth, 'content-type': 'text/plain' } }),
     415,
@@ -456,6 +458,17 @@ test('scheduled: deletes old sandbox drafts only, logs one JSON summary', async 
   assert.deepEqual(summary.skippedIds, [{ id: 'sb-busy', reason: 'AGENT_HAS_ACTIVE_CALLS' }]);
   assert.equal(summary.failed, 0);
   assert.deepEqual(await ids(), ['real-old', 'sb-busy', 'sb-other', 'sb-pub', 'sb-young']);
+});
+
+test('scheduled: CLEANUP_MAX_PER_RUN caps a run, oldest first', async () => {
+  await scheduledFixtures();
+  const capped = await startBuilt({ CLEANUP_MAX_PER_RUN: '1' });
+  const { summary } = await trigger(capped);
+  assert.equal(summary.matched, 3);
+  assert.equal(summary.remaining, 2);
+  assert.deepEqual(summary.deletedIds, ['sb-old-2']);
+  assert.equal(await emu.admin.agent('sb-old-2'), null);
+  assert.ok(await emu.admin.agent('sb-old-1'));
 });
 
 test('scheduled: a bad CLEANUP_MAX_AGE_DAYS refuses to run; an upstream failure fails the run', async () => {
