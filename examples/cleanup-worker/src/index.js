@@ -262,8 +262,8 @@ function configError(message) {
 }
 
 async function callerAuthorized(request, env) {
-  const secret = env.CALLER_SECRET;
-  if (typeof secret !== 'string' || secret.length === 0) return false; // fail closed
+  const secret = typeof env.CALLER_SECRET === 'string' ? env.CALLER_SECRET.trim() : '';
+  if (secret.length === 0) return false; // fail closed: no secret configured, nobody gets in
   const header = request.headers.get('authorization') ?? '';
   const m = /^Bearer[ ]+(\S.*)$/i.exec(header);
   if (!m) return false;
