@@ -1,0 +1,64 @@
+// The README's quick starts, run as written against a fresh demo emulator (only the emulator's
+// address is swapped in), so the docs stay copy-paste true.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ROOT, startEmulator, startWorker } from './support.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+const block = (tag) => {
+  const m = readme.match(new RegExp('```\\w+ ' + tag + '\\n([\\s\\S]*?)```'));
+  assert.ok(m, `README has a ${tag} block`);
+  return m[1];
+};
+const withEmulator = async (fn) => {
+  const emulator = await startEmulator({ staticDir: here });
+  try {
+    return await fn(emulator);
+  } finally {
+    await emulator.stop();
+  }
+};
+
+test('Node quick start', () =>
+  withEmulator(async ({ url }) => {
+    writeFileSync(`${here}quickstart-node.mjs`, block('quickstart-node').replaceAll('http://127.0.0.1:8787', url));
+    const out = execFileSync(process.execPath, ['quickstart-node.mjs'], { cwd: here, encoding: 'utf8', env: { ...process.env, TALKOVER_TOKEN: '' } });
+    assert.match(out, /^Agent training deleted successfully$/m);
+    assert.match(out, /^Agent deleted successfully req_\d+$/m);
+    assert.match(out, /^AGENT_NOT_FOUND 404 Agent not found$/m);
+  }));
+
+test('Workers quick start', () =>
+  withEmulator(async ({ url, token }) => {
+    const worker = await startWorker(block('quickstart-worker'), {
+      baseDir: `${here}workers`,
+      bindings: { TALKOVER_TOKEN: token, TALKOVER_BASE_URL: url },
+    });
+    try {
+      const result = await worker.json('/');
+      assert.equal(result.success, true);
+      assert.equal(result.message, 'Agent deleted successfully');
+    } finally {
+      await worker.dispose();
+    }
+  }));
+
+test('Browser quick start', () =>
+  withEmulator(async ({ url }) => {
+    writeFileSync(`${here}quickstart.html`, `<!doctype html><meta charset="utf-8"><body>${block('quickstart-browser').replaceAll('http://127.0.0.1:8787', url)}</body>`);
+    const { chromium } = createRequire(`${ROOT}package.json`)('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${url}/quickstart.html`);
+      await page.waitForFunction(() => /draft agents/.test(document.body.textContent));
+      assert.match(await page.textContent('body'), /\d+ draft agents, first: \S+/);
+    } finally {
+      await browser.close();
+    }
+  }));
