@@ -13,6 +13,7 @@ mod agents;
 mod api;
 mod app;
 mod calls;
+mod create;
 mod demo;
 mod faults;
 mod fixtures;

@@ -17,13 +17,13 @@ use tower_http::services::ServeDir;
 use crate::app::Shared;
 use crate::faults::{self, Kind};
 use crate::log::{self, Tracker};
-use crate::{admin, agents, api, calls, reply, trainings};
+use crate::{admin, agents, api, calls, create, reply, trainings};
 
 /// The complete application.
 pub fn build(state: Shared) -> Router {
     let routes = Router::new()
         .route("/api/v1/health", get(api::health))
-        .route("/api/v1/agents", get(agents::list))
+        .route("/api/v1/agents", get(agents::list).post(create::create))
         .route(
             "/api/v1/agents/{agent_id}",
             get(agents::show).delete(agents::destroy),

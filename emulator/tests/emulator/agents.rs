@@ -194,3 +194,118 @@ async fn get_agent_404_403() {
         .await;
     assert_eq!(res.status, 401);
 }
+
+fn create_body() -> serde_json::Value {
+    json!({
+        "label": "qa-created", "name": "Created Agent", "language": "en-US",
+        "interrupt_sensitivity": "medium", "endpointing_sensitivity": "auto",
+        "ivr_navigation_mode": "off", "conversation_speed": 1.2, "initial_message_delay": 2,
+        "ask_if_human_present_on_idle": true, "idle_time_seconds": 30, "llm_temperature": 0.7,
+        "enable_recording": false, "direction": "outbound", "who_speaks_first": "agent",
+        "description": "made by a test", "initial_message": "Hi there"
+    })
+}
+
+#[tokio::test]
+async fn create_agent() {
+    let emu = Emu::start().await;
+    let res = emu.post("/api/v1/agents", Some(create_body())).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(res.message(), "Agent created successfully");
+    let data = &res.json["data"];
+    assert_eq!(data["current_status"], "draft");
+    assert_eq!(data["is_ready_to_publish"], false);
+    assert_eq!(data["voice"], serde_json::Value::Null);
+    assert_eq!(
+        (
+            data["trainings"].clone(),
+            data["actions"].clone(),
+            data["phone_numbers"].clone()
+        ),
+        (json!([]), json!([]), json!([]))
+    );
+    assert_eq!(
+        (
+            data["conversation_speed"].clone(),
+            data["initial_message_delay"].clone()
+        ),
+        (json!(1.2), json!(2))
+    );
+    let id = data["id"].as_str().unwrap_or_default().to_owned();
+    let list = emu.get("/api/v1/agents?page=2").await;
+    assert_eq!(
+        list.json["data"][16]["id"],
+        id.as_str(),
+        "new agents come last"
+    );
+    let other = emu
+        .send("GET", &format!("/api/v1/agents/{id}"), Some(OTHER), None)
+        .await;
+    assert_eq!(other.status, 403);
+    assert_eq!(
+        emu.delete(&format!("/api/v1/agents/{id}")).await.status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn create_agent_validation() {
+    let emu = Emu::start().await;
+    let res = emu.post("/api/v1/agents", Some(json!({}))).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json["message"], "The given data was invalid.");
+    assert_eq!(
+        res.json["errors"]["name"],
+        json!(["The name field is required."])
+    );
+    assert_eq!(
+        res.json["errors"]["label"],
+        json!(["The label field is required."])
+    );
+    assert_eq!(res.json["errors"].as_object().map(|e| e.len()), Some(14));
+    let mut body = create_body();
+    body["language"] = json!("xx-XX");
+    body["interrupt_sensitivity"] = json!("extreme");
+    body["direction"] = json!("sideways");
+    body["conversation_speed"] = json!(5);
+    body["initial_message_delay"] = json!(61);
+    body["llm_temperature"] = json!(3);
+    body["idle_time_seconds"] = json!(0);
+    let res = emu.post("/api/v1/agents", Some(body)).await;
+    let errors = &res.json["errors"];
+    assert_eq!(
+        errors["language"],
+        json!(["The selected language is invalid."])
+    );
+    assert_eq!(
+        errors["interrupt_sensitivity"],
+        json!(["The selected interrupt sensitivity is invalid."])
+    );
+    assert_eq!(
+        errors["direction"],
+        json!(["The selected direction is invalid."])
+    );
+    assert_eq!(
+        errors["conversation_speed"],
+        json!(["The conversation speed must be between 0.1 and 3.0."])
+    );
+    assert_eq!(
+        errors["initial_message_delay"],
+        json!(["The initial message delay must be between 0 and 60."])
+    );
+    assert_eq!(
+        errors["llm_temperature"],
+        json!(["The llm temperature must be between 0 and 2."])
+    );
+    assert_eq!(
+        errors["idle_time_seconds"],
+        json!(["The idle time seconds must be between 1 and 300."])
+    );
+    let res = emu
+        .send("POST", "/api/v1/agents", None, Some(create_body()))
+        .await;
+    assert_eq!(
+        (res.status.as_u16(), res.message()),
+        (401, "Unauthenticated.")
+    );
+}
