@@ -166,3 +166,25 @@ pub async fn destroy(
     let body = json!({"success": true, "message": "Agent deleted successfully"});
     Ok(reply::json(StatusCode::OK, body))
 }
+
+/// `GET /api/v1/agents/{agent_id}/actions`: the emulator models no actions, so
+/// this is always an empty list (with the documented 401/403/404).
+pub async fn actions(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Reply {
+    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
+    let id = api::agent_id(path)?;
+    let mut store = state.store();
+    api::owned(
+        &mut store,
+        &id,
+        env,
+        "You are not authorized to access this agent's actions.",
+    )?;
+    Ok(reply::json(
+        StatusCode::OK,
+        json!({"success": true, "data": []}),
+    ))
+}

@@ -229,7 +229,10 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
             "ms": (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
             "request_id": id,
         });
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        // One write per line: stderr is unbuffered, and lines must not interleave.
+        let mut text = line.to_string();
+        text.push('\n');
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
     res
 }

@@ -42,6 +42,7 @@ pub fn build(state: Shared) -> Router {
             axum::routing::delete(trainings::destroy),
         )
         .route("/api/v1/agents/{agent_id}/calls", get(calls::list))
+        .route("/api/v1/agents/{agent_id}/actions", get(agents::actions))
         .merge(admin::routes())
         .fallback(fallback)
         .with_state(state.clone());

@@ -273,3 +273,21 @@ async fn agent_calls() {
         .await;
     assert_eq!(res.json["pagination"]["total"], 2);
 }
+
+#[tokio::test]
+async fn actions_are_an_empty_list() {
+    let emu = Emu::start().await;
+    let id = emu.id_of("Support Bot").await;
+    let res = emu.get(&format!("/api/v1/agents/{id}/actions")).await;
+    assert_eq!(res.json, json!({"success": true, "data": []}));
+    let foreign = emu.id_of("Other Env Support").await;
+    let res = emu.get(&format!("/api/v1/agents/{foreign}/actions")).await;
+    assert_eq!(
+        (res.status.as_u16(), res.message()),
+        (
+            403,
+            "You are not authorized to access this agent's actions."
+        )
+    );
+    assert_eq!(emu.get("/api/v1/agents/nope/actions").await.status, 404);
+}
