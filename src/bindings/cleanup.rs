@@ -164,6 +164,13 @@ impl AgentResult {
         )
     }
 
+    /// Skipped because the agent has active calls, with the same error a refused delete gives.
+    fn busy(self) -> Self {
+        let code = ErrorCode::AgentHasActiveCalls;
+        let error = ApiError::new(code, "The agent has active calls.");
+        self.stop(Outcome::Skipped, code.as_str(), to_js_error(error.into()))
+    }
+
     fn to_js(&self, id: &str) -> JsValue {
         object(&[
             ("agentId", id.into()),
@@ -188,6 +195,12 @@ async fn clean_one(run: &Run, id: &str) -> AgentResult {
         Plan::Delete { unpublish_first } => unpublish_first,
     };
     if run.options.dry_run {
+        // Read-only, so a plan can be exact about active calls too.
+        match has_active_calls(run, id).await {
+            Ok(false) => {}
+            Ok(true) => return r.busy(),
+            Err(failure) => return r.failed(failure),
+        }
         let reason = if unpublish_first {
             JsValue::from_str(rules::UNPUBLISH_FIRST)
         } else {
@@ -217,13 +230,7 @@ async fn delete_one(
     if unpublish_first {
         match has_active_calls(run, id).await {
             Ok(false) => {}
-            Ok(true) => {
-                return r.stop(
-                    Outcome::Skipped,
-                    ErrorCode::AgentHasActiveCalls.as_str(),
-                    JsValue::NULL,
-                )
-            }
+            Ok(true) => return r.busy(),
             Err(failure) => return r.failed(failure),
         }
         if let Err(failure) = run

@@ -148,7 +148,7 @@ export interface CleanupOptions extends RequestOptions {
   backup?: boolean;
   /** Agents worked on at once, 1..64 (default 4). */
   concurrency?: number;
-  /** Send no mutating request; report what would happen (default false). */
+  /** Send no mutating request; read each agent and its active calls and report what would happen (default false). */
   dryRun?: boolean;
   /** Called after every step. */
   onProgress?: (progress: CleanupProgress) => void;

@@ -121,13 +121,14 @@ pub fn plan(status: Option<&str>, options: &CleanupOptions) -> Plan {
     }
 }
 
-/// The outcome when a step fails with `code`: refusals the API explains are skips, anything
-/// else is a failure.
+/// The outcome when a step fails with `code`: refusals the API explains, and work the caller
+/// aborted, are skips; anything else is a failure.
 pub fn outcome_of_error(code: ErrorCode) -> Outcome {
     match code {
-        ErrorCode::AgentNotFound | ErrorCode::AgentHasActiveCalls | ErrorCode::AgentIsPublished => {
-            Outcome::Skipped
-        }
+        ErrorCode::AgentNotFound
+        | ErrorCode::AgentHasActiveCalls
+        | ErrorCode::AgentIsPublished
+        | ErrorCode::Aborted => Outcome::Skipped,
         _ => Outcome::Failed,
     }
 }
@@ -194,9 +195,9 @@ mod tests {
             outcome_of_error(ErrorCode::AgentIsPublished),
             Outcome::Skipped
         );
+        assert_eq!(outcome_of_error(ErrorCode::Aborted), Outcome::Skipped);
         for code in [
             ErrorCode::ServerError,
-            ErrorCode::Aborted,
             ErrorCode::Unauthorized,
             ErrorCode::InvalidResponse,
         ] {
