@@ -90,15 +90,14 @@ impl AppState {
     }
 
     /// Replace agents and calls with `seed`, and clear faults, latency (back to the
-    /// command-line value), the request log and its counters. Request ids keep
-    /// counting up so they stay unique for the life of the process.
+    /// command-line value), the request log and its counters. Request ids and log
+    /// sequence numbers keep counting up: they stay unique for the process.
     pub fn reset(&self, seed: Seed) {
         let fresh = seed.build();
         *self.store() = fresh;
         self.faults().clear();
         self.set_latency_ms(self.base_latency_ms);
         self.log.clear();
-        self.log.reset_requests();
     }
 
     /// Resolves once the server begins shutting down (releases hanging requests).

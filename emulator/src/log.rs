@@ -97,7 +97,9 @@ impl RequestLog {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Record the start of a request; returns its sequence number.
+    /// Record the start of a request; returns its sequence number (unique for the
+    /// life of the process, so a request that outlives a clear cannot touch a
+    /// newer entry).
     pub fn start(&self, mut entry: Entry) -> u64 {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -133,11 +135,6 @@ impl RequestLog {
         self.requests.store(0, Ordering::Relaxed);
         let now = self.in_flight.load(Ordering::SeqCst);
         self.max_in_flight.store(now.max(0), Ordering::SeqCst);
-    }
-
-    /// Restart sequence numbers (admin reset).
-    pub fn reset_requests(&self) {
-        self.next_seq.store(0, Ordering::Relaxed);
     }
 
     /// `{"in_flight","max_in_flight","requests"}`.
