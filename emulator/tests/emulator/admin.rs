@@ -211,13 +211,13 @@ async fn request_log_never_holds_a_token() {
 #[tokio::test]
 async fn stats_track_concurrency_with_latency() {
     let emu = Emu::start().await;
-    let res = emu.admin("PUT", "/latency", Some(json!({"ms": 150}))).await;
-    assert_eq!(res.json, json!({"ms": 150}));
+    let res = emu.admin("PUT", "/latency", Some(json!({"ms": 400}))).await;
+    assert_eq!(res.json, json!({"ms": 400}));
     let started = Instant::now();
     let calls = (0..5).map(|_| emu.get("/api/v1/health"));
     let results = futures_join(calls).await;
     assert!(results.iter().all(|r| r.status == 200));
-    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(started.elapsed() >= Duration::from_millis(400));
     let stats = emu.admin("GET", "/stats", None).await.json;
     assert_eq!(
         stats,

@@ -120,7 +120,21 @@ async fn sigint_with_a_hanging_request_exits_promptly() {
             .await
             .map(|r| r.status())
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let stats = format!("{}/__emulator/stats", run.url);
+    for _ in 0..250 {
+        let now: serde_json::Value = http
+            .get(&stats)
+            .send()
+            .await
+            .expect("stats")
+            .json()
+            .await
+            .expect("json");
+        if now["in_flight"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let started = Instant::now();
     signal(&run.child, "INT");
     let status = wait_exit(&mut run.child, Duration::from_secs(5));

@@ -162,3 +162,18 @@ pub fn enc(segment: &str) -> String {
         })
         .collect()
 }
+
+impl Emu {
+    /// Poll `/__emulator/stats` until `in_flight == n` (up to 5 s); returns whether it got there.
+    pub async fn wait_in_flight(&self, n: u64) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            let stats = self.admin("GET", "/stats", None).await.json;
+            if stats["in_flight"].as_u64() == Some(n) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+}

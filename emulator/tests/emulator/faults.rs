@@ -209,8 +209,7 @@ async fn hang_does_not_block_shutdown() {
             .await
             .map(|r| r.status())
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(emu.admin("GET", "/stats", None).await.json["in_flight"], 1);
+    assert!(emu.wait_in_flight(1).await, "the hung request arrived");
     let started = Instant::now();
     let Emu { server, .. } = emu;
     server.stop().await.expect("stops");
