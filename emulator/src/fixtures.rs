@@ -1,7 +1,7 @@
 //! Agents built from `POST /__emulator/agents` bodies: every field optional,
 //! validated with clear 400 messages, so tests can set up exact fixtures.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::state::{Agent, Env, Store, Training};
 use crate::time::{now_secs, parse_iso};
@@ -107,9 +107,7 @@ fn trainings(store: &mut Store, body: &Value, created: i64) -> Result<Vec<Traini
 }
 
 fn training(store: &mut Store, item: &Value, created: i64) -> Result<Training, String> {
-    let empty = Map::new();
-    let fields = item.as_object().unwrap_or(&empty);
-    if fields.is_empty() && !item.is_object() {
+    if !item.is_object() {
         return Err("must be an object".into());
     }
     let id = match string(item, "id")? {
