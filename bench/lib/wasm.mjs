@@ -117,6 +117,7 @@ export function crateOf(name) {
   if (crate === 'dlmalloc') return 'dlmalloc (allocator)';
   if (/^(core|alloc|std)$/.test(crate)) return `${crate} (Rust std)`;
   if (crate === 'T') return '(generic impls)';
+  if (/^[a-z][A-Za-z]*$/.test(crate) && !name.includes('::')) return '(exported JS entry shims)';
   if (/^(f64|f32|u8|u16|u32|u64|usize|i32|i64|str|bool|char)$/.test(crate)) return 'core (Rust std)';
   if (crate.startsWith('__wbg') || crate.startsWith('__wbindgen') || crate.startsWith('__externref')) return 'wasm_bindgen';
   return crate;

@@ -1,0 +1,56 @@
+// Figure 3 (Node): a fresh `node` process per run. Client: from the start of
+// import('talkover-client') (by package name, resolved from the repository root like a
+// consumer's) to the first resolved deleteAgent. Bare: from the start of the first fetch to its
+// parsed body. Runs alternate; medians are reported.
+import { spawnSync } from 'node:child_process';
+import { ROOT, median } from './common.mjs';
+
+const clientCode = (url, token, id) => `
+const t0 = performance.now();
+const { TalkoverClient } = await import('talkover-client');
+const t1 = performance.now();
+const client = new TalkoverClient({ token: ${JSON.stringify(token)}, baseUrl: ${JSON.stringify(url)} });
+const r = await client.deleteAgent(${JSON.stringify(id)});
+const t2 = performance.now();
+if (!r.success) process.exit(2);
+console.log(JSON.stringify({ firstCallMs: t2 - t0, importMs: t1 - t0 }));
+`;
+const bareCode = (url, token, id) => `
+const t0 = performance.now();
+const res = await fetch(${JSON.stringify(`${url}/api/v1/agents/${id}`)}, { method: 'DELETE', headers: { Authorization: ${JSON.stringify(`Bearer ${token}`)} } });
+const body = await res.json();
+const t2 = performance.now();
+if (!body.success) process.exit(2);
+console.log(JSON.stringify({ firstCallMs: t2 - t0, importMs: 0 }));
+`;
+
+function runChild(code) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  const processMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`cold-start child failed (${r.status}): ${r.stderr}`);
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()), processMs };
+}
+
+export async function measureNodeColdStart(emu, { runs = 9 } = {}) {
+  await emu.admin.reset(2 * runs + 10);
+  await emu.admin.setLatency(0);
+  let k = 0;
+  const id = () => `bench-agent-${String(++k).padStart(6, '0')}`;
+  const res = { talkover: [], fetch: [] };
+  runChild(bareCode(emu.url, emu.token, id())); // untimed: page cache warm-up for node itself
+  for (let i = 0; i < runs; i++) {
+    for (const mode of i % 2 ? ['fetch', 'talkover'] : ['talkover', 'fetch']) {
+      res[mode].push(runChild((mode === 'talkover' ? clientCode : bareCode)(emu.url, emu.token, id())));
+    }
+  }
+  const med = (mode, key) => median(res[mode].map((r) => r[key]));
+  return {
+    runs,
+    medianMs: { talkover: med('talkover', 'firstCallMs'), fetch: med('fetch', 'firstCallMs') },
+    medianImportMs: med('talkover', 'importMs'),
+    medianProcessMs: { talkover: med('talkover', 'processMs'), fetch: med('fetch', 'processMs') },
+    deltaMs: med('talkover', 'firstCallMs') - med('fetch', 'firstCallMs'),
+    samples: { talkover: res.talkover.map((r) => r.firstCallMs), fetch: res.fetch.map((r) => r.firstCallMs) },
+  };
+}

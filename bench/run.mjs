@@ -1,0 +1,139 @@
+// The talkover-client benchmark (issue 6). `npm run bench` builds the package, then runs this.
+// Prints a table (each figure next to its target, PASS / MISS) and writes bench/results.json.
+// All figures are ratios (or differences) measured in this one run, on 127.0.0.1 only.
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH, ROOT, waitForDist } from './lib/common.mjs';
+
+if (!existsSync(join(BENCH, 'node_modules', 'retell-sdk'))) {
+  console.error('[bench] installing comparison dependencies (bench/package.json)');
+  execFileSync('npm', ['install', '--prefix', 'bench', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+await waitForDist();
+
+const { startEmulator } = await import('../tests/support/emulator.mjs');
+const { measureSize } = await import('./lib/size.mjs');
+const { measureNodeOverhead } = await import('./lib/overhead-node.mjs');
+const { measureWorkerdOverhead, measureWorkerdColdStart } = await import('./lib/workerd.mjs');
+const { measureNodeColdStart } = await import('./lib/coldstart-node.mjs');
+const { measureCleanup } = await import('./lib/cleanup.mjs');
+
+const KiB = 1024;
+const TARGET = {
+  browserGzipBytes: 30 * KiB,
+  overheadRatio: 1.05,
+  coldStartDeltaMs: 5,
+  cleanupVsIdeal: 1.15,
+  cleanupSpeedup: 10,
+};
+
+const started = performance.now();
+const results = { startedAt: new Date().toISOString(), node: process.version, targets: TARGET };
+const log = (msg) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+
+async function section(name, fn) {
+  log(`${name}...`);
+  try {
+    results[name] = await fn();
+  } catch (e) {
+    results[name] = { error: String(e?.stack ?? e) };
+    log(`${name} FAILED: ${e?.message ?? e}`);
+  }
+}
+
+await section('size', () => measureSize());
+const emu = await startEmulator({ seed: 'empty' });
+try {
+  await section('overheadNode', () => measureNodeOverhead(emu));
+  await section('overheadWorkerd', () => measureWorkerdOverhead(emu));
+  await section('coldStartNode', () => measureNodeColdStart(emu));
+  await section('coldStartWorkerd', () => measureWorkerdColdStart(emu));
+  await section('cleanup', () => measureCleanup(emu));
+} finally {
+  await emu.stop();
+}
+results.seconds = (performance.now() - started) / 1000;
+
+// ---- the table ----
+const rows = [];
+const B = (n) => `${n.toLocaleString('en-US')} B`;
+const kb = (n) => `${(n / KiB).toFixed(1)} KiB`;
+const x = (r) => (r == null || !Number.isFinite(r) ? 'n/a' : `${r.toFixed(3)}x`);
+const ms = (v) => `${v.toFixed(1)} ms`;
+const us = (v) => `${v.toFixed(0)} µs`;
+const row = (figure, measured, target = '', pass = null) =>
+  rows.push([figure, measured, target, pass === null ? (target ? 'n/a' : 'info') : pass ? 'PASS' : 'MISS']);
+const failed = (name) => results[name]?.error && (row(`${name}`, `ERROR: ${results[name].error.split('\n')[0]}`, '', false), true);
+
+if (!failed('size')) {
+  const s = results.size;
+  const budget = TARGET.browserGzipBytes;
+  row('Size: browser wasm+browser.mjs, gzip -9', `${B(s.talkoverBrowser.gzip)} (${kb(s.talkoverBrowser.gzip)})`, `<= ${kb(budget)}`, s.talkoverBrowser.gzip <= budget);
+  row('  wasm gzip / raw', `${B(s.talkoverBrowser.wasm.gzip)} / ${B(s.talkoverBrowser.wasm.raw)}`);
+  row('  browser.mjs gzip / raw', `${B(s.talkoverBrowser.glue.gzip)} / ${B(s.talkoverBrowser.glue.raw)}`);
+  row('  browser total raw', B(s.talkoverBrowser.raw));
+  row('Size: Worker workerd.mjs+wasm, gzip / raw', `${B(s.talkoverWorker.gzip)} / ${B(s.talkoverWorker.raw)}`);
+  row('  (esbuild Worker bundle using the package)', `${B(s.talkoverWorkerBundled.gzip)} / ${B(s.talkoverWorkerBundled.raw)}`);
+  row('  vs retell-sdk, browser bundle (esbuild -min)', `${B(s.retellBrowser.gzip)} / ${B(s.retellBrowser.raw)}`);
+  row('  vs fetch-client.mjs, Worker bundle (-min)', `${B(s.fetchClientWorker.gzip)} / ${B(s.fetchClientWorker.raw)}`);
+}
+if (!failed('overheadNode')) {
+  const o = results.overheadNode;
+  const e = o.emulator;
+  row(`Node per-call, deleteAgent / bare fetch, wall (n=${e.n})`, `${x(e.wallRatio)} (${us(e.perCallUs.a.wall)} vs ${us(e.perCallUs.b.wall)}; totals ${x(e.totalWallRatio)})`, `<= ${TARGET.overheadRatio}x`, e.wallRatio <= TARGET.overheadRatio);
+  row(`Node per-call, deleteAgent / bare fetch, CPU`, `${x(e.cpuRatio)} (${us(e.perCallUs.a.cpu)} vs ${us(e.perCallUs.b.cpu)}; totals ${x(e.totalCpuRatio)})`, `<= ${TARGET.overheadRatio}x`, e.cpuRatio <= TARGET.overheadRatio);
+  const r = o.retellVsFetch;
+  const t = o.talkoverVsFetchOnStub;
+  row('  retell-sdk agent.delete / bare fetch (stub), wall', `${x(r.wallRatio)} (${us(r.perCallUs.a.wall)} vs ${us(r.perCallUs.b.wall)})`);
+  row('  retell-sdk agent.delete / bare fetch (stub), CPU', `${x(r.cpuRatio)} (${us(r.perCallUs.a.cpu)} vs ${us(r.perCallUs.b.cpu)})`);
+  row('  talkover deleteAgent / bare fetch (same stub), wall', `${x(t.wallRatio)}`, `< retell ${x(r.wallRatio)}`, t.wallRatio < r.wallRatio);
+  row('  talkover deleteAgent / bare fetch (same stub), CPU', `${x(t.cpuRatio)}`, `< retell ${x(r.cpuRatio)}`, t.cpuRatio < r.cpuRatio);
+}
+if (!failed('overheadWorkerd')) {
+  const w = results.overheadWorkerd;
+  row(`workerd per-call, deleteAgent / bare fetch, wall (n=${w.n})`, `${x(w.wallRatio)} (${us(w.perCallUs.talkover)} vs ${us(w.perCallUs.fetch)}, in-Worker performance.now)`, `<= ${TARGET.overheadRatio}x`, w.wallRatio <= TARGET.overheadRatio);
+  row('  same, timed from Node around dispatchFetch', x(w.outsideWallRatio));
+  row('  workerd CPU (process /proc ticks, 10 ms res.)', w.cpuRatio == null ? 'not measurable' : `${x(w.cpuRatio)} (${w.cpuSeconds.talkover.toFixed(2)} s vs ${w.cpuSeconds.fetch.toFixed(2)} s)`, `<= ${TARGET.overheadRatio}x`, w.cpuRatio == null ? null : w.cpuRatio <= TARGET.overheadRatio);
+  if (w.timerProbe) row('  workerd clock during pure compute', `performance.now moved ${ms(w.timerProbe.perfMsInside)} while Node saw ${ms(w.timerProbe.computeMsOutside)}`);
+}
+if (!failed('coldStartNode')) {
+  const c = results.coldStartNode;
+  row(`Node cold start: import+first deleteAgent vs first fetch (median of ${c.runs})`, `+${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; import ${ms(c.medianImportMs)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
+}
+if (!failed('coldStartWorkerd')) {
+  const c = results.coldStartWorkerd;
+  row(`workerd cold start: new Miniflare -> 1st response (median of ${c.runs})`, `+${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; ready ${ms(c.medianReadyMs.talkover)} vs ${ms(c.medianReadyMs.fetch)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
+}
+if (!failed('cleanup')) {
+  const c = results.cleanup;
+  row(`Cleanup ${c.agents} agents, ${c.latencyMs} ms latency, conc. ${c.concurrency}: vs ideal`, `${x(c.vsIdeal)} (${ms(c.ms)} vs ideal ${ms(c.idealMs)} = ${c.requests} req x ${c.latencyMs} ms / ${c.concurrency})`, `<= ${TARGET.cleanupVsIdeal}x`, c.vsIdeal <= TARGET.cleanupVsIdeal);
+  if (c.log) row('  emulator log: mean held / mean in flight / gap between steps', `${ms(c.log.meanServerMs)} / ${c.log.meanInFlight.toFixed(1)} / ${ms(c.log.meanGapBetweenStepsMs)}`);
+  row(`  vs sequential bare-fetch script (${c.sequential.sample} agents, x${c.agents / c.sequential.sample} extrapolated)`, `${c.speedupVsSequential.toFixed(1)}x faster (${ms(c.sequential.extrapolatedMs)})`, `>= ${TARGET.cleanupSpeedup}x`, c.speedupVsSequential >= TARGET.cleanupSpeedup);
+}
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['Figure', 'Measured', 'Target', 'Result'][i].length));
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
+console.log(line(['Figure', 'Measured', 'Target', 'Result']));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const r of rows) console.log(line(r));
+const misses = rows.filter((r) => r[3] === 'MISS').length;
+const passes = rows.filter((r) => r[3] === 'PASS').length;
+console.log(`\n${passes} PASS, ${misses} MISS; ${results.seconds.toFixed(0)} s`);
+
+const bd = results.size?.breakdown;
+if (bd) {
+  console.log('\nWhat takes the wasm bytes');
+  console.log(`dist/talkover_client_bg.wasm (${B(bd.dist.bytes)}, ${bd.dist.functions} functions) by section: ${bd.dist.sections.map((s) => `${s.name} ${s.bytes}`).join(', ')}`);
+  if (bd.pkg?.codeByCrate) {
+    console.log(`build/pkg wasm (before wasm-opt, ${B(bd.pkg.bytes)}) code bytes by crate: ${bd.pkg.codeByCrate.map(([c, b]) => `${c} ${b}`).join(', ')}`);
+  }
+  if (bd.twiggy) console.log(`\ntwiggy top -n 25 build/pkg/talkover_client_bg.wasm\n${bd.twiggy}`);
+  else if (bd.pkg?.topFunctions) {
+    console.log('\nLargest functions (build/pkg, name section; twiggy not on PATH):');
+    for (const f of bd.pkg.topFunctions) console.log(`${String(f.size).padStart(7)}  ${f.name}`);
+  }
+}
+results.table = rows;
+writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2));
+log('wrote bench/results.json');
