@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Object, Promise, Reflect};
-use talkover_client::bindings as api;
+use talkover_client::bindings::{self as api, Op};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -27,7 +27,11 @@ fn get(o: &JsValue, k: &str) -> JsValue {
 }
 
 fn config(extra: &[(&str, JsValue)]) -> JsValue {
-    let mut pairs = vec![("token", TOKEN.into()), ("baseUrl", URL.into()), ("maxRetries", 0.into())];
+    let mut pairs = vec![
+        ("token", TOKEN.into()),
+        ("baseUrl", URL.into()),
+        ("maxRetries", 0.into()),
+    ];
     pairs.extend(extra.iter().cloned());
     api::configure(obj(&pairs)).expect("valid options")
 }
@@ -38,14 +42,24 @@ async fn admin(method: &str, path: &str, body: JsValue) -> JsValue {
     let mut init = vec![("method", JsValue::from(method))];
     if !body.is_undefined() {
         init.push(("body", js_sys::JSON::stringify(&body).unwrap().into()));
-        init.push(("headers", obj(&[("content-type", "application/json".into())])));
+        init.push((
+            "headers",
+            obj(&[("content-type", "application/json".into())]),
+        ));
     }
     let url = format!("{URL}/__emulator{path}");
-    let response = JsFuture::from(fetch.call2(&JsValue::NULL, &url.into(), &obj(&init)).unwrap().unchecked_into::<Promise>())
-        .await
-        .unwrap();
+    let response = JsFuture::from(
+        fetch
+            .call2(&JsValue::NULL, &url.into(), &obj(&init))
+            .unwrap()
+            .unchecked_into::<Promise>(),
+    )
+    .await
+    .unwrap();
     let json: Function = get(&response, "json").unchecked_into();
-    JsFuture::from(json.call0(&response).unwrap().unchecked_into::<Promise>()).await.unwrap()
+    JsFuture::from(json.call0(&response).unwrap().unchecked_into::<Promise>())
+        .await
+        .unwrap()
 }
 
 fn unique(prefix: &str) -> String {
@@ -56,15 +70,37 @@ async fn new_agent(status: &str, trainings: &[&str]) -> String {
     let id = unique("wasm");
     let list: js_sys::Array = trainings
         .iter()
-        .map(|t| obj(&[("id", (*t).into()), ("subject", "s".into()), ("instructions", "i".into())]))
+        .map(|t| {
+            obj(&[
+                ("id", (*t).into()),
+                ("subject", "s".into()),
+                ("instructions", "i".into()),
+            ])
+        })
         .collect();
-    let body = obj(&[("id", id.as_str().into()), ("current_status", status.into()), ("trainings", list.into())]);
+    let body = obj(&[
+        ("id", id.as_str().into()),
+        ("current_status", status.into()),
+        ("trainings", list.into()),
+    ]);
     admin("POST", "/agents", body).await;
     id
 }
 
 async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
+}
+
+fn delete_agent(c: JsValue, id: JsValue, options: JsValue) -> Promise {
+    api::request(c, Op::DeleteAgent, id, JsValue::UNDEFINED, options)
+}
+
+fn delete_training(c: JsValue, agent: JsValue, training: JsValue, options: JsValue) -> Promise {
+    api::request(c, Op::DeleteTraining, agent, training, options)
+}
+
+fn get_agent(c: JsValue, id: JsValue, options: JsValue) -> Promise {
+    api::request(c, Op::GetAgent, id, JsValue::UNDEFINED, options)
 }
 
 fn code(error: &JsValue) -> String {
@@ -75,15 +111,29 @@ fn code(error: &JsValue) -> String {
 async fn deletes_an_agent_then_reports_it_missing() {
     let c = config(&[]);
     let id = new_agent("draft", &[]).await;
-    let ok = settle(api::delete_agent(c.clone(), id.as_str().into(), JsValue::UNDEFINED)).await.unwrap();
+    let ok = settle(delete_agent(
+        c.clone(),
+        id.as_str().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     assert_eq!(get(&ok, "success"), JsValue::TRUE);
-    assert_eq!(get(&ok, "message").as_string().as_deref(), Some("Agent deleted successfully"));
+    assert_eq!(
+        get(&ok, "message").as_string().as_deref(),
+        Some("Agent deleted successfully")
+    );
     assert_eq!(get(&ok, "alreadyDeleted"), JsValue::FALSE);
     assert!(get(&ok, "requestId").as_string().is_some());
-    let err = settle(api::delete_agent(c, id.as_str().into(), JsValue::UNDEFINED)).await.unwrap_err();
+    let err = settle(delete_agent(c, id.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AGENT_NOT_FOUND");
     assert!(err.is_instance_of::<js_sys::Error>());
-    assert_eq!(get(&err, "name").as_string().as_deref(), Some("TalkoverError"));
+    assert_eq!(
+        get(&err, "name").as_string().as_deref(),
+        Some("TalkoverError")
+    );
     assert_eq!(get(&err, "status").as_f64(), Some(404.0));
 }
 
@@ -91,42 +141,111 @@ async fn deletes_an_agent_then_reports_it_missing() {
 async fn deletes_a_training_and_tells_training_from_agent_404() {
     let c = config(&[]);
     let id = new_agent("draft", &["t-1"]).await;
-    let ok = settle(api::delete_training(c.clone(), id.as_str().into(), "t-1".into(), JsValue::UNDEFINED)).await;
-    assert_eq!(get(&ok.unwrap(), "message").as_string().as_deref(), Some("Agent training deleted successfully"));
-    let again = settle(api::delete_training(c.clone(), id.as_str().into(), "t-1".into(), JsValue::UNDEFINED)).await;
+    let ok = settle(delete_training(
+        c.clone(),
+        id.as_str().into(),
+        "t-1".into(),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(
+        get(&ok.unwrap(), "message").as_string().as_deref(),
+        Some("Agent training deleted successfully")
+    );
+    let again = settle(delete_training(
+        c.clone(),
+        id.as_str().into(),
+        "t-1".into(),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(code(&again.unwrap_err()), "TRAINING_NOT_FOUND");
-    let missing = settle(api::delete_training(c, "no-such-agent".into(), "t-1".into(), JsValue::UNDEFINED)).await;
+    let missing = settle(delete_training(
+        c,
+        "no-such-agent".into(),
+        "t-1".into(),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(code(&missing.unwrap_err()), "AGENT_NOT_FOUND");
 }
 
 #[wasm_bindgen_test]
 async fn error_codes_for_token_conflicts_and_server_errors() {
-    let bad = api::configure(obj(&[("token", "talq_wrong".into()), ("baseUrl", URL.into())])).unwrap();
-    let err = settle(api::delete_agent(bad, "x".into(), JsValue::UNDEFINED)).await.unwrap_err();
-    assert_eq!((code(&err), get(&err, "status").as_f64()), ("INVALID_TOKEN".into(), Some(401.0)));
+    let bad = api::configure(obj(&[
+        ("token", "talq_wrong".into()),
+        ("baseUrl", URL.into()),
+    ]))
+    .unwrap();
+    let err = settle(delete_agent(bad, "x".into(), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (code(&err), get(&err, "status").as_f64()),
+        ("INVALID_TOKEN".into(), Some(401.0))
+    );
 
     let c = config(&[]);
     let published = new_agent("published", &[]).await;
-    let err = settle(api::delete_agent(c.clone(), published.as_str().into(), JsValue::UNDEFINED)).await.unwrap_err();
+    let err = settle(delete_agent(
+        c.clone(),
+        published.as_str().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
     assert_eq!(code(&err), "AGENT_IS_PUBLISHED");
 
     let busy = new_agent("draft", &[]).await;
-    admin("POST", &format!("/agents/{busy}/active-calls"), obj(&[("count", 2.into())])).await;
-    let err = settle(api::delete_agent(c.clone(), busy.as_str().into(), JsValue::UNDEFINED)).await.unwrap_err();
-    assert_eq!((code(&err), get(&err, "retryable")), ("AGENT_HAS_ACTIVE_CALLS".into(), JsValue::TRUE));
+    admin(
+        "POST",
+        &format!("/agents/{busy}/active-calls"),
+        obj(&[("count", 2.into())]),
+    )
+    .await;
+    let err = settle(delete_agent(
+        c.clone(),
+        busy.as_str().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (code(&err), get(&err, "retryable")),
+        ("AGENT_HAS_ACTIVE_CALLS".into(), JsValue::TRUE)
+    );
 
     let failing = new_agent("draft", &[]).await;
     let path = format!("/api/v1/agents/{failing}");
     let responses = js_sys::Array::of1(&obj(&[("kind", "status".into()), ("status", 500.into())]));
-    admin("POST", "/faults", obj(&[("method", "DELETE".into()), ("path", path.into()), ("responses", responses.into())])).await;
-    let err = settle(api::delete_agent(c, failing.as_str().into(), JsValue::UNDEFINED)).await.unwrap_err();
-    assert_eq!((code(&err), get(&err, "message").as_string()), ("SERVER_ERROR".into(), Some("Internal server error.".into())));
+    admin(
+        "POST",
+        "/faults",
+        obj(&[
+            ("method", "DELETE".into()),
+            ("path", path.into()),
+            ("responses", responses.into()),
+        ]),
+    )
+    .await;
+    let err = settle(delete_agent(c, failing.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (code(&err), get(&err, "message").as_string()),
+        ("SERVER_ERROR".into(), Some("Internal server error.".into()))
+    );
 }
 
 #[wasm_bindgen_test]
 async fn any_abort_reason_gives_aborted_and_the_module_keeps_working() {
     let c = config(&[]);
-    let reasons: [JsValue; 4] = [JsValue::UNDEFINED, "a string reason".into(), js_sys::Error::new("boom").into(), obj(&[("why", 1.into())])];
+    let reasons: [JsValue; 4] = [
+        JsValue::UNDEFINED,
+        "a string reason".into(),
+        js_sys::Error::new("boom").into(),
+        obj(&[("why", 1.into())]),
+    ];
     for reason in reasons {
         let controller = web_sys::AbortController::new().unwrap();
         if reason.is_undefined() {
@@ -135,11 +254,17 @@ async fn any_abort_reason_gives_aborted_and_the_module_keeps_working() {
             controller.abort_with_reason(&reason);
         }
         let options = obj(&[("signal", controller.signal().into())]);
-        let err = settle(api::delete_agent(c.clone(), "x".into(), options)).await.unwrap_err();
+        let err = settle(delete_agent(c.clone(), "x".into(), options))
+            .await
+            .unwrap_err();
         assert_eq!(code(&err), "ABORTED");
     }
     let id = new_agent("draft", &[]).await;
-    assert!(settle(api::delete_agent(c, id.as_str().into(), JsValue::UNDEFINED)).await.is_ok());
+    assert!(
+        settle(delete_agent(c, id.as_str().into(), JsValue::UNDEFINED))
+            .await
+            .is_ok()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -149,28 +274,71 @@ async fn a_hanging_server_times_out_and_an_abort_midway_is_aborted() {
     let path = format!("/api/v1/agents/{id}");
     let hang = || obj(&[("kind", "hang".into())]);
     let responses = js_sys::Array::of2(&hang(), &hang());
-    admin("POST", "/faults", obj(&[("method", "DELETE".into()), ("path", path.into()), ("responses", responses.into())])).await;
-    let err = settle(api::delete_agent(c.clone(), id.as_str().into(), JsValue::UNDEFINED)).await.unwrap_err();
+    admin(
+        "POST",
+        "/faults",
+        obj(&[
+            ("method", "DELETE".into()),
+            ("path", path.into()),
+            ("responses", responses.into()),
+        ]),
+    )
+    .await;
+    let err = settle(delete_agent(
+        c.clone(),
+        id.as_str().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
     assert_eq!(code(&err), "TIMEOUT");
 
     let controller = web_sys::AbortController::new().unwrap();
     let options = obj(&[("signal", controller.signal().into())]);
-    let pending = api::delete_agent(config(&[("timeoutMs", 10_000.into())]), id.as_str().into(), options);
-    let abort: Function = Function::new_with_args("c", "setTimeout(() => c.abort('late string'), 50)");
+    let pending = delete_agent(
+        config(&[("timeoutMs", 10_000.into())]),
+        id.as_str().into(),
+        options,
+    );
+    let abort: Function =
+        Function::new_with_args("c", "setTimeout(() => c.abort('late string'), 50)");
     abort.call1(&JsValue::NULL, &controller).unwrap();
     assert_eq!(code(&settle(pending).await.unwrap_err()), "ABORTED");
-    assert!(settle(api::delete_agent(c, id.as_str().into(), JsValue::UNDEFINED)).await.is_ok());
+    assert!(
+        settle(delete_agent(c, id.as_str().into(), JsValue::UNDEFINED))
+            .await
+            .is_ok()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn bad_input_is_refused_before_sending() {
     let c = config(&[]);
-    for id in [JsValue::from(""), ".".into(), "..".into(), 5.into(), JsValue::NULL] {
-        let err = settle(api::delete_agent(c.clone(), id, JsValue::UNDEFINED)).await.unwrap_err();
+    for id in [
+        JsValue::from(""),
+        ".".into(),
+        "..".into(),
+        5.into(),
+        JsValue::NULL,
+    ] {
+        let err = settle(delete_agent(c.clone(), id, JsValue::UNDEFINED))
+            .await
+            .unwrap_err();
         assert_eq!(code(&err), "INVALID_ARGUMENT");
     }
-    for options in [obj(&[("token", "".into())]), obj(&[("token", "a b".into())]), obj(&[("token", "t".into()), ("baseUrl", "http://example.com".into())]), JsValue::from("talq")] {
-        assert_eq!(code(&api::configure(options).unwrap_err()), "INVALID_ARGUMENT");
+    for options in [
+        obj(&[("token", "".into())]),
+        obj(&[("token", "a b".into())]),
+        obj(&[
+            ("token", "t".into()),
+            ("baseUrl", "http://example.com".into()),
+        ]),
+        JsValue::from("talq"),
+    ] {
+        assert_eq!(
+            code(&api::configure(options).unwrap_err()),
+            "INVALID_ARGUMENT"
+        );
     }
 }
 
@@ -179,8 +347,15 @@ async fn percent_encoded_ids_reach_exactly_one_agent() {
     let c = config(&[]);
     let id = format!("{}/../x?y#z %", unique("odd"));
     admin("POST", "/agents", obj(&[("id", id.as_str().into())])).await;
-    let ok = settle(api::delete_agent(c.clone(), id.as_str().into(), JsValue::UNDEFINED)).await;
+    let ok = settle(delete_agent(
+        c.clone(),
+        id.as_str().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert!(ok.is_ok(), "{ok:?}");
-    let err = settle(api::get_agent(c, id.as_str().into(), JsValue::UNDEFINED)).await.unwrap_err();
+    let err = settle(get_agent(c, id.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AGENT_NOT_FOUND");
 }

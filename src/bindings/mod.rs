@@ -72,114 +72,112 @@ fn delete_result(reply: Reply, default_message: &str) -> JsValue {
     ])
 }
 
-/// `DELETE /agents/{agentId}` -> `DeleteResult`.
-#[wasm_bindgen(js_name = deleteAgent)]
-pub fn delete_agent(config: JsValue, agent_id: JsValue, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let call = Call::new(&config, &options).map_err(invalid)?;
-        let id = id("agentId", &agent_id)?;
-        let reply = call
-            .send(endpoint::delete_agent(&id))
-            .await
-            .map_err(to_js_error)?;
-        Ok(delete_result(reply, "Agent deleted successfully"))
-    })
+/// The operations of [`request`]; `src/js/client.js` names them.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum Op {
+    /// `DELETE /agents/{first}` -> `DeleteResult`.
+    DeleteAgent = 0,
+    /// `DELETE /agents/{first}/trainings/{second}` -> `DeleteResult` (+ `republish`).
+    DeleteTraining = 1,
+    /// `GET /agents/{first}` -> the agent.
+    GetAgent = 2,
+    /// `GET /agents/{first}/trainings` -> the trainings.
+    ListTrainings = 3,
+    /// `POST /agents/{first}/publish` -> the agent summary.
+    Publish = 4,
+    /// `POST /agents/{first}/unpublish` -> the agent summary.
+    Unpublish = 5,
+    /// `GET /agents` with the query in `options` -> `{ data, meta }`.
+    ListAgents = 6,
+    /// The cleanup workflow over the ids in `first` -> `CleanupReport`.
+    Cleanup = 7,
 }
 
-/// `DELETE /agents/{agentId}/trainings/{trainingId}` -> `DeleteResult`; with `republish`, a
-/// published agent is published again afterwards and `republished` says whether it was.
-#[wasm_bindgen(js_name = deleteTraining)]
-pub fn delete_training(
+/// Runs one operation. A single export for all of them keeps one async state machine in the
+/// wasm instead of one per method.
+#[wasm_bindgen]
+pub fn request(
     config: JsValue,
-    agent_id: JsValue,
-    training_id: JsValue,
+    op: Op,
+    first: JsValue,
+    second: JsValue,
     options: JsValue,
 ) -> Promise {
     future_to_promise(async move {
         let call = Call::new(&config, &options).map_err(invalid)?;
-        let republish = values::bool_option(&call.options, "republish", false).map_err(invalid)?;
-        let (agent, training) = (id("agentId", &agent_id)?, id("trainingId", &training_id)?);
-        let spec = endpoint::delete_training(&agent, &training);
-        let was_published = match (republish, &spec) {
-            (true, Ok(_)) => {
-                let current = call.data(endpoint::get_agent(&agent)).await?;
-                current
-                    .get("current_status")
-                    .and_then(|s| s.string())
-                    .as_deref()
-                    == Some("published")
+        match op {
+            Op::DeleteAgent => {
+                let spec = endpoint::delete_agent(&id("agentId", &first)?);
+                let reply = call.send(spec).await.map_err(to_js_error)?;
+                Ok(delete_result(reply, "Agent deleted successfully"))
             }
-            _ => false,
-        };
-        let reply = call.send(spec).await.map_err(to_js_error)?;
-        let result = delete_result(reply, "Agent training deleted successfully");
-        if republish {
-            let outcome = match was_published {
-                true => call
-                    .send(endpoint::set_published(&agent, true))
+            Op::DeleteTraining => delete_training(&call, &first, &second).await,
+            Op::GetAgent => {
+                call.data(endpoint::get_agent(&id("agentId", &first)?))
                     .await
-                    .map(|_| true),
-                false => Ok(false),
-            };
-            let (done, error) = match outcome {
-                Ok(done) => (done, JsValue::NULL),
-                Err(failure) => (false, to_js_error(failure)),
-            };
-            let _ = js_sys::Reflect::set(&result, &"republished".into(), &done.into());
-            let _ = js_sys::Reflect::set(&result, &"republishError".into(), &error);
+            }
+            Op::ListTrainings => {
+                call.data(endpoint::list_trainings(&id("agentId", &first)?))
+                    .await
+            }
+            Op::Publish | Op::Unpublish => {
+                let publish = matches!(op, Op::Publish);
+                call.data(endpoint::set_published(&id("agentId", &first)?, publish))
+                    .await
+            }
+            Op::ListAgents => list_agents(&call).await,
+            Op::Cleanup => cleanup::run(call, &first).await,
         }
-        Ok(result)
     })
 }
 
-/// `GET /agents/{agentId}` -> the agent.
-#[wasm_bindgen(js_name = getAgent)]
-pub fn get_agent(config: JsValue, agent_id: JsValue, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let call = Call::new(&config, &options).map_err(invalid)?;
-        call.data(endpoint::get_agent(&id("agentId", &agent_id)?))
-            .await
-    })
+/// With `republish`, a published agent is published again after the delete and `republished`
+/// (and `republishError`) say how that went.
+async fn delete_training(
+    call: &Call,
+    agent: &JsValue,
+    training: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let republish = values::bool_option(&call.options, "republish", false).map_err(invalid)?;
+    let (agent, training) = (id("agentId", agent)?, id("trainingId", training)?);
+    let spec = endpoint::delete_training(&agent, &training).map_err(invalid)?;
+    let was_published = republish && {
+        let current = call.data(endpoint::get_agent(&agent)).await?;
+        current
+            .get("current_status")
+            .and_then(|s| s.string())
+            .as_deref()
+            == Some("published")
+    };
+    let reply = call.send(Ok(spec)).await.map_err(to_js_error)?;
+    let result = delete_result(reply, "Agent training deleted successfully");
+    if republish {
+        let outcome = match was_published {
+            true => call
+                .send(endpoint::set_published(&agent, true))
+                .await
+                .map(|_| true),
+            false => Ok(false),
+        };
+        let (done, error) = match outcome {
+            Ok(done) => (done, JsValue::NULL),
+            Err(failure) => (false, to_js_error(failure)),
+        };
+        let _ = js_sys::Reflect::set(&result, &"republished".into(), &done.into());
+        let _ = js_sys::Reflect::set(&result, &"republishError".into(), &error);
+    }
+    Ok(result)
 }
 
-/// `GET /agents/{agentId}/trainings` -> the trainings.
-#[wasm_bindgen(js_name = listTrainings)]
-pub fn list_trainings(config: JsValue, agent_id: JsValue, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let call = Call::new(&config, &options).map_err(invalid)?;
-        call.data(endpoint::list_trainings(&id("agentId", &agent_id)?))
-            .await
-    })
-}
-
-/// `POST /agents/{agentId}/publish` (`publish` true) or `/unpublish` -> the agent summary.
-#[wasm_bindgen(js_name = setPublished)]
-pub fn set_published(
-    config: JsValue,
-    agent_id: JsValue,
-    publish: bool,
-    options: JsValue,
-) -> Promise {
-    future_to_promise(async move {
-        let call = Call::new(&config, &options).map_err(invalid)?;
-        call.data(endpoint::set_published(&id("agentId", &agent_id)?, publish))
-            .await
-    })
-}
-
-/// `GET /agents` -> `{ data, meta }`.
-#[wasm_bindgen(js_name = listAgents)]
-pub fn list_agents(config: JsValue, query: JsValue) -> Promise {
-    future_to_promise(async move {
-        let call = Call::new(&config, &query).map_err(invalid)?;
-        let query = read_query(&call.options).map_err(invalid)?;
-        let reply = call
-            .send(Ok(endpoint::list_agents(&query)))
-            .await
-            .map_err(to_js_error)?;
-        let meta = reply.body.get("meta").unwrap_or(JsValue::NULL);
-        Ok(object(&[("data", data_of(&reply.body)), ("meta", meta)]))
-    })
+async fn list_agents(call: &Call) -> Result<JsValue, JsValue> {
+    let query = read_query(&call.options).map_err(invalid)?;
+    let reply = call
+        .send(Ok(endpoint::list_agents(&query)))
+        .await
+        .map_err(to_js_error)?;
+    let meta = reply.body.get("meta").unwrap_or(JsValue::NULL);
+    Ok(object(&[("data", data_of(&reply.body)), ("meta", meta)]))
 }
 
 fn read_query(q: &JsValue) -> Result<AgentQuery, ApiError> {
@@ -192,13 +190,4 @@ fn read_query(q: &JsValue) -> Result<AgentQuery, ApiError> {
         search: values::string_option(q, "search")?,
     }
     .check()
-}
-
-/// The cleanup workflow -> `CleanupReport`.
-#[wasm_bindgen(js_name = cleanupAgents)]
-pub fn cleanup_agents(config: JsValue, agent_ids: JsValue, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let call = Call::new(&config, &options).map_err(invalid)?;
-        cleanup::run(call, &agent_ids).await
-    })
 }

@@ -2,16 +2,7 @@
 // configuration object the wasm side checked (in a private field, so the token never shows up
 // in JSON.stringify, console.log or util.inspect) and owns no wasm memory, so clients need no
 // free() and a client per request is fine in runtimes without FinalizationRegistry.
-import {
-  configure,
-  deleteAgent,
-  deleteTraining,
-  getAgent,
-  listTrainings,
-  setPublished,
-  listAgents,
-  cleanupAgents,
-} from '../../build/pkg/talkover_client.js';
+import { configure, request, Op } from '../../build/pkg/talkover_client.js';
 
 export { TalkoverError, isTalkoverError } from './error.js';
 
@@ -23,31 +14,31 @@ export class TalkoverClient {
   }
 
   deleteAgent(agentId, options) {
-    return deleteAgent(this.#config, agentId, options);
+    return request(this.#config, Op.DeleteAgent, agentId, undefined, options);
   }
 
   deleteTraining(agentId, trainingId, options) {
-    return deleteTraining(this.#config, agentId, trainingId, options);
+    return request(this.#config, Op.DeleteTraining, agentId, trainingId, options);
   }
 
   getAgent(agentId, options) {
-    return getAgent(this.#config, agentId, options);
+    return request(this.#config, Op.GetAgent, agentId, undefined, options);
   }
 
   listTrainings(agentId, options) {
-    return listTrainings(this.#config, agentId, options);
+    return request(this.#config, Op.ListTrainings, agentId, undefined, options);
   }
 
   publishAgent(agentId, options) {
-    return setPublished(this.#config, agentId, true, options);
+    return request(this.#config, Op.Publish, agentId, undefined, options);
   }
 
   unpublishAgent(agentId, options) {
-    return setPublished(this.#config, agentId, false, options);
+    return request(this.#config, Op.Unpublish, agentId, undefined, options);
   }
 
   listAgents(query) {
-    return listAgents(this.#config, query);
+    return request(this.#config, Op.ListAgents, undefined, undefined, query);
   }
 
   // Every agent matching `query`, page after page.
@@ -63,7 +54,7 @@ export class TalkoverClient {
   }
 
   cleanupAgents(agentIds, options) {
-    return cleanupAgents(this.#config, agentIds, options);
+    return request(this.#config, Op.Cleanup, agentIds, undefined, options);
   }
 
   toJSON() {

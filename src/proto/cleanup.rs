@@ -133,17 +133,33 @@ pub fn outcome_of_error(code: ErrorCode) -> Outcome {
     }
 }
 
-/// The distinct ids in input order (first occurrence wins). Sorting positions rather than
-/// hashing keeps SipHash and a hash table out of the wasm.
+/// The distinct ids in input order (first occurrence wins), in linear time. A small open-
+/// addressing set of positions (FNV-1a) rather than `HashSet`, whose SipHash and table code
+/// would add kilobytes to the wasm.
 pub fn distinct_ids<S: AsRef<str>>(ids: &[S]) -> Vec<&str> {
-    let id = |i: usize| ids[i].as_ref();
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by(|&a, &b| id(a).cmp(id(b)).then(a.cmp(&b)));
-    let mut first = vec![false; ids.len()];
-    for (k, &i) in order.iter().enumerate() {
-        first[i] = k == 0 || id(order[k - 1]) != id(i);
+    const EMPTY: usize = usize::MAX;
+    let mask = (ids.len() * 2).next_power_of_two().max(2) - 1;
+    let mut slots = vec![EMPTY; mask + 1];
+    let mut distinct = Vec::with_capacity(ids.len());
+    for (index, id) in ids.iter().enumerate() {
+        let id = id.as_ref();
+        let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let mut slot = hash as usize & mask;
+        loop {
+            match slots.get(slot).copied() {
+                Some(EMPTY) => {
+                    slots[slot] = index;
+                    distinct.push(id);
+                    break;
+                }
+                Some(seen) if ids.get(seen).map(AsRef::as_ref) == Some(id) => break,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
     }
-    (0..ids.len()).filter(|&i| first[i]).map(id).collect()
+    distinct
 }
 
 #[cfg(test)]
@@ -209,6 +225,13 @@ mod tests {
     fn ids_are_deduplicated_in_input_order() {
         let ids = ["b", "a", "b", "c", "a"];
         assert_eq!(distinct_ids(&ids), ["b", "a", "c"]);
+        let many: Vec<String> = (0..5000).map(|i| (i % 1234).to_string()).collect();
+        let distinct = distinct_ids(&many);
+        assert_eq!(distinct.len(), 1234);
+        assert!(distinct
+            .iter()
+            .enumerate()
+            .all(|(i, id)| *id == i.to_string()));
         assert!(distinct_ids::<&str>(&[]).is_empty());
     }
 }
