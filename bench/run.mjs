@@ -83,6 +83,13 @@ if (!failed('overheadNode')) {
   const e = o.emulator;
   row(`Node per-call, deleteAgent / bare fetch, wall (n=${e.n})`, `${x(e.wallRatio)} (${us(e.perCallUs.a.wall)} vs ${us(e.perCallUs.b.wall)}; totals ${x(e.totalWallRatio)})`, `<= ${TARGET.overheadRatio}x`, e.wallRatio <= TARGET.overheadRatio);
   row(`Node per-call, deleteAgent / bare fetch, CPU`, `${x(e.cpuRatio)} (${us(e.perCallUs.a.cpu)} vs ${us(e.perCallUs.b.cpu)}; totals ${x(e.totalCpuRatio)})`, `<= ${TARGET.overheadRatio}x`, e.cpuRatio <= TARGET.overheadRatio);
+  const a = o.attribution;
+  if (a) {
+    const d = (c, key) => c.perCallUs.a[key] - c.perCallUs.b[key];
+    row('  where it goes: bare + new Headers/Request + text/JSON.parse', `${x(a.requestAndText.wallRatio)} wall, ${x(a.requestAndText.cpuRatio)} CPU (+${us(d(a.requestAndText, 'cpu'))} CPU/call)`);
+    row('  ... + AbortController, setTimeout, Promise.race', `${x(a.plusAbortTimer.wallRatio)} wall, ${x(a.plusAbortTimer.cpuRatio)} CPU (+${us(d(a.plusAbortTimer, 'cpu'))} CPU/call)`);
+    row('  ... the client itself (same sub-run)', `${x(a.talkover.wallRatio)} wall, ${x(a.talkover.cpuRatio)} CPU (+${us(d(a.talkover, 'cpu'))} CPU/call)`);
+  }
   const r = o.retellVsFetch;
   const t = o.talkoverVsFetchOnStub;
   row('  retell-sdk agent.delete / bare fetch (stub), wall', `${x(r.wallRatio)} (${us(r.perCallUs.a.wall)} vs ${us(r.perCallUs.b.wall)})`);

@@ -81,6 +81,45 @@ export async function measureNodeOverhead(emu, { n = 3000, warm = 300, size = 50
   const state = await emu.admin.state();
   emulator.check = { requests: stats.requests, agentsLeft: state.agents.filter((a) => a.id.startsWith('bench-agent-')).length };
 
+  // 1b. Attribution: the same bare call rebuilt step by step the way the client's glue does it
+  // (new Headers + new Request, res.text() + JSON.parse, then an AbortController with a
+  // setTimeout per attempt and a Promise.race), each against the bare fetch, interleaved.
+  const viaRequest = async (id) => {
+    const h = new Headers();
+    h.set('Authorization', auth.Authorization);
+    h.set('Accept', 'application/json');
+    const res = await fetch(new Request(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers: h }));
+    JSON.parse(await res.text());
+  };
+  const viaRequestAbort = async (id) => {
+    const ac = new AbortController();
+    const h = new Headers();
+    h.set('Authorization', auth.Authorization);
+    h.set('Accept', 'application/json');
+    const req = new Request(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers: h, signal: ac.signal });
+    let timer;
+    const onAbort = () => {};
+    ac.signal.addEventListener('abort', onAbort);
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => (ac.abort(), reject(new Error('timeout'))), 30_000);
+    });
+    try {
+      const res = await Promise.race([fetch(req), timeout]);
+      JSON.parse(await res.text());
+    } finally {
+      clearTimeout(timer);
+      ac.signal.removeEventListener('abort', onAbort);
+    }
+  };
+  const small = { n: Math.min(n, 1500), warm: 100, size };
+  await emu.admin.reset(6 * (small.n + small.warm) + 10);
+  k = 0;
+  const attribution = {
+    requestAndText: await compare(viaRequest, bare, { ...small, nextId }),
+    plusAbortTimer: await compare(viaRequestAbort, bare, { ...small, nextId }),
+    talkover: await compare(talkover, bare, { ...small, nextId }),
+  };
+
   // 2. retell-sdk (and talkover-client, for the same yardstick) vs bare fetch against a trivial server.
   const stub = await startStub();
   try {
@@ -102,7 +141,7 @@ export async function measureNodeOverhead(emu, { n = 3000, warm = 300, size = 50
     };
     const retellVsFetch = await compare(retellDelete, bareRetell, { n, warm, size, nextId });
     const talkoverVsFetchOnStub = await compare(stubTalkover, bareStub, { n, warm, size, nextId });
-    return { emulator, retellVsFetch, talkoverVsFetchOnStub };
+    return { emulator, attribution, retellVsFetch, talkoverVsFetchOnStub };
   } finally {
     await stub.stop();
   }
