@@ -300,3 +300,26 @@ async fn faults_can_replace_or_drop_the_request_id() {
         .header("x-request-id")
         .is_some_and(|v| v.starts_with("req_")));
 }
+
+#[tokio::test]
+async fn scripts_apply_in_registration_order_and_ignore_admin_routes() {
+    let emu = Emu::start().await;
+    script(&emu, "*", "*", json!([{"kind": "status", "status": 500}])).await;
+    script(
+        &emu,
+        "get",
+        "/api/v1/health",
+        json!([{"kind": "status", "status": 503}]),
+    )
+    .await;
+    assert_eq!(
+        emu.admin("GET", "/state", None).await.status,
+        200,
+        "admin routes are never faulted"
+    );
+    assert_eq!(emu.get("/api/v1/health").await.status, 500);
+    assert_eq!(emu.get("/api/v1/health").await.status, 503);
+    assert_eq!(emu.get("/api/v1/health").await.status, 200);
+    let listed = emu.admin("GET", "/faults", None).await.json;
+    assert_eq!(listed, json!({"faults": []}));
+}
