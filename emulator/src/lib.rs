@@ -44,7 +44,9 @@ pub use state::{DEMO_TOKEN, OTHER_TOKEN};
 /// How long shutdown waits for open connections before giving up on them.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-/// Server settings (the command line maps onto these).
+/// Server settings (the command line maps onto these). The default is the demo
+/// seed, no static files, no latency, and no access log (`quiet`), which suits
+/// in-process tests; the binary logs unless `--quiet`.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub seed: Seed,
