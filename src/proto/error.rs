@@ -195,21 +195,30 @@ impl ApiError {
             || matches!(self.status, Some(500..=599))
     }
 
-    /// Removes every occurrence of `secret` from the message (a server could echo it back).
+    /// Removes every occurrence of `secret` from the message and the request id (a server
+    /// could echo it back in either).
     pub fn redact(&mut self, secret: &str) {
-        if secret.is_empty() || !contains(&self.message, secret) {
-            return;
+        redact(&mut self.message, secret);
+        if let Some(id) = &mut self.request_id {
+            redact(id, secret);
         }
-        let mut rest = self.message.as_str();
-        let mut clean = String::with_capacity(rest.len());
-        while let Some(at) = find(rest, secret) {
-            clean.push_str(rest.get(..at).unwrap_or(""));
-            clean.push_str("[redacted]");
-            rest = rest.get(at + secret.len()..).unwrap_or("");
-        }
-        clean.push_str(rest);
-        self.message = clean;
     }
+}
+
+/// Replaces every occurrence of `secret` in `text` with `[redacted]`.
+pub fn redact(text: &mut String, secret: &str) {
+    if secret.is_empty() || !contains(text, secret) {
+        return;
+    }
+    let mut rest = text.as_str();
+    let mut clean = String::with_capacity(rest.len());
+    while let Some(at) = find(rest, secret) {
+        clean.push_str(rest.get(..at).unwrap_or(""));
+        clean.push_str("[redacted]");
+        rest = rest.get(at + secret.len()..).unwrap_or("");
+    }
+    clean.push_str(rest);
+    *text = clean;
 }
 
 /// The byte offset of `needle` in `haystack`. A plain scan: the inputs are short, and
@@ -280,7 +289,9 @@ mod tests {
     #[test]
     fn redaction_removes_every_copy_of_the_secret() {
         let mut e = ApiError::new(ErrorCode::HttpError, "bad talq_x and talq_x again talq_");
+        e.request_id = Some("req-talq_x".into());
         e.redact("talq_x");
+        assert_eq!(e.request_id.as_deref(), Some("req-[redacted]"));
         assert_eq!(e.message, "bad [redacted] and [redacted] again talq_");
         e.redact("");
         assert_eq!(e.message, "bad [redacted] and [redacted] again talq_");

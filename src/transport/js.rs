@@ -138,3 +138,19 @@ pub fn describe_rejection(reason: &JsValue) -> Option<String> {
     }
     Some(text)
 }
+
+/// `value` with every occurrence of `secret` in its strings (keys included) replaced: a server
+/// could echo the token anywhere in an error body, which becomes `TalkoverError.details`.
+pub fn redact_json(value: &JsValue, secret: &str) -> JsValue {
+    let Some(mut text) = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+    else {
+        return value.clone();
+    };
+    if secret.is_empty() || !crate::proto::error::contains(&text, secret) {
+        return value.clone();
+    }
+    crate::proto::error::redact(&mut text, secret);
+    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+}

@@ -71,7 +71,12 @@ impl Transport {
                 return Err(ApiError::aborted().into());
             }
             let mut failure = match self.attempt(spec, signal).await {
-                Ok(reply) => return Ok(reply),
+                Ok(mut reply) => {
+                    if let Some(id) = &mut reply.request_id {
+                        crate::proto::error::redact(id, self.token());
+                    }
+                    return Ok(reply);
+                }
                 Err(failure) => failure,
             };
             if outcome_unknown && spec.gone_code == Some(failure.error.code) {
@@ -90,6 +95,7 @@ impl Transport {
                     .delay_after(attempt, &failure.error, spec.idempotent(), jitter)
             else {
                 failure.error.redact(self.token());
+                failure.details = js::redact_json(&failure.details, self.token());
                 return Err(failure);
             };
             if Deadline::arm(wait.min(u64::from(u32::MAX)) as u32, signal)
