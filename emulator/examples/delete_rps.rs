@@ -2,9 +2,10 @@
 //!
 //! `cargo run --release -p talkover-emulator --example delete_rps -- --agents 20000 --concurrency 32`
 //!
-//! Starts the emulator in-process with `--seed N` semantics (on its own runtime)
-//! unless `--url http://127.0.0.1:PORT` points at one already running with
-//! `--seed N --quiet`, then deletes `bench-agent-000001..N` with C concurrent
+//! Starts the emulator in-process with `--seed N` semantics (on its own runtime),
+//! or with `--binary PATH` runs `PATH --port 0 --seed N --quiet` as a child
+//! process, or with `--url http://127.0.0.1:PORT` uses one already running with
+//! `--seed N`; then deletes `bench-agent-000001..N` with C concurrent
 //! keep-alive connections until every agent is gone or `--seconds` pass, and
 //! prints requests per second and latency percentiles.
 
@@ -19,6 +20,7 @@ struct Args {
     concurrency: usize,
     seconds: u64,
     url: Option<String>,
+    binary: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -27,6 +29,7 @@ fn parse_args() -> Result<Args, String> {
         concurrency: 32,
         seconds: 30,
         url: None,
+        binary: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -42,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
                 args.url = Some(value)
             }
             "--url" => return Err("--url must be a loopback http:// URL".into()),
+            "--binary" => args.binary = Some(value),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -56,9 +60,15 @@ fn main() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let (base, server) = match &args.url {
-        Some(url) => (url.trim_end_matches('/').to_owned(), None),
-        None => {
+    let mut child = None;
+    let (base, server) = match (&args.url, &args.binary) {
+        (Some(url), _) => (url.trim_end_matches('/').to_owned(), None),
+        (None, Some(binary)) => {
+            let (process, url) = spawn(binary, args.agents)?;
+            child = Some(process);
+            (url, None)
+        }
+        (None, None) => {
             let options = Options {
                 seed: Seed::Bench(args.agents),
                 ..Options::default()
@@ -79,7 +89,32 @@ fn main() -> Result<(), String> {
     if let Some(server) = server {
         let _ = server_rt.block_on(server.stop());
     }
+    if let Some(mut process) = child {
+        let _ = process.kill();
+        let _ = process.wait();
+    }
     Ok(())
+}
+
+/// Run the emulator binary on a free port and read the URL it prints.
+fn spawn(binary: &str, agents: usize) -> Result<(std::process::Child, String), String> {
+    use std::io::BufRead;
+    let mut process = std::process::Command::new(binary)
+        .args(["--port", "0", "--seed", &agents.to_string(), "--quiet"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{binary}: {e}"))?;
+    let stdout = process.stdout.take().ok_or("no stdout")?;
+    for line in std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+    {
+        if let Some(i) = line.find("http://127.0.0.1:") {
+            return Ok((process, line[i..].trim().to_owned()));
+        }
+    }
+    let _ = process.kill();
+    Err("the emulator printed no URL".into())
 }
 
 async fn load(base: &str, args: &Args) -> Result<String, String> {
