@@ -62,6 +62,7 @@ const kb = (n) => `${(n / KiB).toFixed(1)} KiB`;
 const x = (r) => (r == null || !Number.isFinite(r) ? 'n/a' : `${r.toFixed(3)}x`);
 const ms = (v) => `${v.toFixed(1)} ms`;
 const us = (v) => `${v.toFixed(0)} µs`;
+const sign = (v) => `${v >= 0 ? '+' : '-'}${us(Math.abs(v))}`;
 const row = (figure, measured, target = '', pass = null) =>
   rows.push([figure, measured, target, pass === null ? (target ? 'n/a' : 'info') : pass ? 'PASS' : 'MISS']);
 const failed = (name) => results[name]?.error && (row(`${name}`, `ERROR: ${results[name].error.split('\n')[0]}`, '', false), true);
@@ -85,10 +86,11 @@ if (!failed('overheadNode')) {
   row(`Node per-call, deleteAgent / bare fetch, CPU`, `${x(e.cpuRatio)} (${us(e.perCallUs.a.cpu)} vs ${us(e.perCallUs.b.cpu)}; totals ${x(e.totalCpuRatio)})`, `<= ${TARGET.overheadRatio}x`, e.cpuRatio <= TARGET.overheadRatio);
   const a = o.attribution;
   if (a) {
-    const d = (c, key) => c.perCallUs.a[key] - c.perCallUs.b[key];
-    row('  where it goes: bare + new Headers/Request + text/JSON.parse', `${x(a.requestAndText.wallRatio)} wall, ${x(a.requestAndText.cpuRatio)} CPU (+${us(d(a.requestAndText, 'cpu'))} CPU/call)`);
-    row('  ... + AbortController, setTimeout, Promise.race', `${x(a.plusAbortTimer.wallRatio)} wall, ${x(a.plusAbortTimer.cpuRatio)} CPU (+${us(d(a.plusAbortTimer, 'cpu'))} CPU/call)`);
-    row('  ... the client itself (same sub-run)', `${x(a.talkover.wallRatio)} wall, ${x(a.talkover.cpuRatio)} CPU (+${us(d(a.talkover, 'cpu'))} CPU/call)`);
+    // extra CPU per call implied by the (median) ratio over that sub-run's bare fetch
+    const d = (c, key) => (c[`${key}Ratio`] - 1) * c.perCallUs.b[key];
+    row('  where it goes: bare + new Headers/Request + text/JSON.parse', `${x(a.requestAndText.wallRatio)} wall, ${x(a.requestAndText.cpuRatio)} CPU (${sign(d(a.requestAndText, 'cpu'))} CPU/call)`);
+    row('  ... + AbortController, setTimeout, Promise.race', `${x(a.plusAbortTimer.wallRatio)} wall, ${x(a.plusAbortTimer.cpuRatio)} CPU (${sign(d(a.plusAbortTimer, 'cpu'))} CPU/call)`);
+    row('  ... the client itself (same sub-run)', `${x(a.talkover.wallRatio)} wall, ${x(a.talkover.cpuRatio)} CPU (${sign(d(a.talkover, 'cpu'))} CPU/call)`);
   }
   const r = o.retellVsFetch;
   const t = o.talkoverVsFetchOnStub;
@@ -106,11 +108,11 @@ if (!failed('overheadWorkerd')) {
 }
 if (!failed('coldStartNode')) {
   const c = results.coldStartNode;
-  row(`Node cold start: import+first deleteAgent vs first fetch (median of ${c.runs})`, `+${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; import ${ms(c.medianImportMs)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
+  row(`Node cold start: import+first deleteAgent vs first fetch (median of ${c.runs})`, `${c.deltaMs >= 0 ? '+' : ''}${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; import ${ms(c.medianImportMs)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
 }
 if (!failed('coldStartWorkerd')) {
   const c = results.coldStartWorkerd;
-  row(`workerd cold start: new Miniflare -> 1st response (median of ${c.runs})`, `+${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; ready ${ms(c.medianReadyMs.talkover)} vs ${ms(c.medianReadyMs.fetch)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
+  row(`workerd cold start: new Miniflare -> 1st response (median of ${c.runs})`, `${c.deltaMs >= 0 ? '+' : ''}${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; ready ${ms(c.medianReadyMs.talkover)} vs ${ms(c.medianReadyMs.fetch)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
 }
 if (!failed('cleanup')) {
   const c = results.cleanup;
