@@ -31,7 +31,7 @@ const oneErrorClass = {
     b.onResolve({ filter: /snippets\/.*\/src\/js\/error\.js$/ }, () => ({ path: at('src/js/error.js') }));
   },
 };
-const common = { bundle: true, minify: true, keepNames: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };
+const common = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: [at('src/js/browser.js')], outfile: at('dist/browser.mjs'), format: 'esm', platform: 'browser' });
 await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/workerd.mjs'), format: 'esm', platform: 'neutral', external: ['./talkover_client_bg.wasm'] });
 await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });

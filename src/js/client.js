@@ -65,3 +65,4 @@ export class TalkoverClient {
     return `TalkoverClient { apiRoot: '${this.#config.apiRoot}' }`;
   }
 }
+Object.defineProperty(TalkoverClient, 'name', { value: 'TalkoverClient' });

@@ -11,7 +11,9 @@ export class TalkoverError extends Error {
     this.details = fields.details ?? null;
   }
 }
+// Names survive minification: err.name and TalkoverError.name are always 'TalkoverError'.
 Object.defineProperty(TalkoverError.prototype, 'name', { value: 'TalkoverError', configurable: true, writable: true });
+Object.defineProperty(TalkoverError, 'name', { value: 'TalkoverError' });
 
 export function isTalkoverError(value) {
   return value instanceof TalkoverError;
