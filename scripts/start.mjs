@@ -34,12 +34,9 @@ export function assembleWww({ root = ROOT, out = join(root, 'build', 'www'), dis
   return out;
 }
 
-/** Builds the emulator (release) unless the binary is already there. */
+/** Builds the emulator (release); a no-op when it is up to date. */
 export function ensureEmulator() {
-  if (!existsSync(EMULATOR_BIN)) {
-    console.log('Building the emulator (cargo build --release -p talkover-emulator)…');
-    execFileSync('cargo', ['build', '--release', '-p', 'talkover-emulator'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'talkover-emulator'], { cwd: ROOT, stdio: 'inherit' });
   return EMULATOR_BIN;
 }
 

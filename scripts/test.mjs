@@ -25,6 +25,7 @@ run('clippy wasm32', 'cargo', ['clippy', '--lib', '--tests', '--target', 'wasm32
 run('cargo test (native)', 'cargo', ['test', '--workspace']);
 
 // 2. The wasm-bindgen-test suite in Node and in headless Chromium, against a real emulator.
+run('emulator build', 'cargo', ['build', '--release', '--quiet', '-p', 'talkover-emulator']);
 ensureEmulatorBuilt();
 const emulator = await startEmulator({ seed: 'demo' });
 const wasmEnv = { TALKOVER_EMULATOR_URL: emulator.url, WASM_BINDGEN_TEST_TIMEOUT: '120' };
