@@ -509,6 +509,46 @@ for (const rt of RUNTIMES) {
       assert.equal(requestsFor(log, b.agentId).some((e) => e.method === 'DELETE'), false, 'no DELETE after a failed unpublish');
     });
 
+    test('transient failures: retried DELETE, 5xx-then-404 counts as deleted, a timeout fails only its agent', async () => {
+      await emu.admin.reset('empty');
+      await emu.admin.clearFaults();
+      await emu.admin.setLatency(0);
+      const ids = ['qa-retry-ok', 'qa-retry-gone', 'qa-timeout', 'qa-published-meanwhile', 'qa-malformed', 'qa-after'];
+      for (const id of ids) await emu.admin.createAgent({ id, name: id, trainings: [T('Retry')] });
+      await emu.admin.fault('DELETE', apiPath('qa-retry-ok'), [{ kind: 'status', status: 503 }]);
+      await emu.admin.fault('DELETE', apiPath('qa-retry-gone'), [
+        { kind: 'status', status: 502 },
+        { kind: 'status', status: 404, body: { success: false, message: 'Agent not found' } },
+      ]);
+      await emu.admin.fault('GET', apiPath('qa-timeout', '/trainings'), [{ kind: 'hang' }, { kind: 'hang' }]); // both attempts
+      await emu.admin.fault('DELETE', apiPath('qa-published-meanwhile'), [
+        { kind: 'status', status: 409, body: { success: false, message: 'Cannot delete agent while it is published. Unpublish it first.' } },
+      ]);
+      await emu.admin.fault('GET', apiPath('qa-malformed'), [{ kind: 'malformed' }]);
+      const before = await emu.admin.state();
+      await emu.admin.clearRequests();
+      const out = await rt.run({ client: clientFor({ maxRetries: 1, timeoutMs: 400 }), ids, options: { unpublish: true, concurrency: 2 } });
+      assert.equal(out.thrown, undefined, JSON.stringify(out.thrown));
+      const afterState = await emu.admin.state();
+      const got = Object.fromEntries(out.report.results.map((r) => [r.agentId, [r.outcome, r.reason, r.unpublished]]));
+      assert.deepEqual(got, {
+        'qa-retry-ok': ['deleted', null, false],
+        // The 502 left the outcome unknown; the retry's 404 means it is gone.
+        'qa-retry-gone': ['deleted', null, false],
+        'qa-timeout': ['failed', 'TIMEOUT', false],
+        'qa-published-meanwhile': ['skipped', 'AGENT_IS_PUBLISHED', false],
+        'qa-malformed': ['failed', 'INVALID_RESPONSE', false],
+        'qa-after': ['deleted', null, false],
+      });
+      // qa-retry-gone was really still there (the emulator only answered 404): the report is
+      // what the client could know; everything else must agree with the state.
+      const rest = { ...out.report, deleted: out.report.deleted - 1, results: out.report.results.filter((r) => r.agentId !== 'qa-retry-gone') };
+      checkReport(rest, ids.filter((id) => id !== 'qa-retry-gone'), before, afterState);
+      const log = await emu.admin.requests();
+      assert.equal(requestsFor(log, 'qa-timeout').some((e) => e.method === 'DELETE'), false, 'no DELETE without a backup');
+      assert.equal(requestsFor(log, 'qa-published-meanwhile').some((e) => e.method === 'POST'), false, 'nothing to restore');
+    });
+
     test('backup: false deletes without reading trainings and reports backup null', async () => {
       const before = await buildScenario(emu, ['draftA', 'pub']);
       const ids = [FIXTURES.draftA.agent.id, FIXTURES.pub.agent.id];

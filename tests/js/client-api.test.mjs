@@ -532,6 +532,51 @@ describe('errors', () => {
     assert.equal(e.requestId, (await lastRequest()).request_id);
   });
 
+  test('an aborted signal: ABORTED, whatever the reason, and nothing is sent', async () => {
+    const s = byLabel('appointments');
+    for (const reason of [undefined, 'string reason', new Error('error reason'), 42]) {
+      const controller = new AbortController();
+      controller.abort(reason);
+      const e = await rejection(client.deleteAgent(s.id, { signal: controller.signal }));
+      assert.equal(e.code, 'ABORTED');
+      assert.equal(e.status, null);
+    }
+    assert.deepEqual(await emu.admin.requests(), []);
+    assert.ok(await emu.admin.agent(s.id));
+  });
+
+  test('aborting while the request is held: ABORTED', async () => {
+    const s = byLabel('support-main');
+    await emu.admin.fault('GET', apiPath(s.id), [{ kind: 'pass', delay_ms: 2000 }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('enough'), 100);
+    const started = Date.now();
+    const e = await rejection(client.getAgent(s.id, { signal: controller.signal }));
+    assert.equal(e.code, 'ABORTED');
+    assert.ok(Date.now() - started < 1500, 'did not wait for the response');
+  });
+
+  test('a response that never comes: TIMEOUT after timeoutMs', async () => {
+    const s = byLabel('support-main');
+    const quick = new TalkoverClient({ token: emu.token, baseUrl: emu.url, timeoutMs: 200, maxRetries: 0 });
+    await emu.admin.fault('GET', apiPath(s.id), [{ kind: 'hang' }]);
+    const started = Date.now();
+    const e = await rejection(quick.getAgent(s.id));
+    assert.equal(e.code, 'TIMEOUT');
+    assert.equal(e.status, null);
+    assert.equal(e.retryable, true);
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  test('a connection dropped mid-body: NETWORK_ERROR', async () => {
+    const s = byLabel('support-main');
+    const once = new TalkoverClient({ token: emu.token, baseUrl: emu.url, maxRetries: 0 });
+    await emu.admin.fault('GET', apiPath(s.id), [{ kind: 'close' }]);
+    const e = await rejection(once.getAgent(s.id));
+    assert.ok(['NETWORK_ERROR', 'INVALID_RESPONSE'].includes(e.code), e.code);
+    assert.equal(e.retryable, e.code === 'NETWORK_ERROR');
+  });
+
   test('constructor refuses bad options with INVALID_ARGUMENT', () => {
     for (const options of [
       undefined,
