@@ -1,5 +1,6 @@
-//! The real binary: `--help`, the printed URL and token with `--port 0`, and a
-//! prompt exit 0 on SIGTERM / SIGINT, also with a hanging request open.
+//! The real binary: `--help`, the printed URL and token with `--port 0`, a
+//! prompt exit 0 on SIGTERM / SIGINT (also with a hanging request open), and
+//! the JSON access log on stderr.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -17,10 +18,14 @@ struct Running {
 }
 
 fn launch(args: &[&str]) -> Running {
+    launch_with(args, Stdio::null())
+}
+
+fn launch_with(args: &[&str], stderr: Stdio) -> Running {
     let mut child = Command::new(BIN)
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("binary starts");
     let stdout = child.stdout.take().expect("stdout");
@@ -174,4 +179,39 @@ fn a_taken_port_is_a_clear_error() {
         .expect("runs");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on 127.0.0.1:"));
+}
+
+#[tokio::test]
+async fn access_log_is_json_lines_without_secrets() {
+    let mut run = launch_with(&["--port", "0"], Stdio::piped());
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/agents/odd%2Fid%3F%231?x=1", run.url);
+    let res = http
+        .get(url)
+        .bearer_auth(super::common::TOKEN)
+        .send()
+        .await
+        .expect("get");
+    let request_id = res
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    signal(&run.child, "TERM");
+    assert!(wait_exit(&mut run.child, Duration::from_secs(5)).success());
+    let mut stderr = String::new();
+    if let Some(mut pipe) = run.child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+    }
+    assert!(!stderr.contains("talq_"), "{stderr}");
+    let line: serde_json::Value = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|v: &serde_json::Value| v["request_id"] == request_id.as_str())
+        .expect("a JSON line for the request");
+    assert_eq!(line["method"], "GET");
+    assert_eq!(line["path"], "/api/v1/agents/odd%2Fid%3F%231");
+    assert_eq!(line["status"], 200);
+    assert!(line["ms"].is_number() && line["ts"].as_str().is_some_and(|t| t.ends_with('Z')));
 }
