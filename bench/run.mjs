@@ -118,6 +118,11 @@ if (!failed('cleanup')) {
   const c = results.cleanup;
   row(`Cleanup ${c.agents} agents, ${c.latencyMs} ms latency, conc. ${c.concurrency}: vs ideal`, `${x(c.vsIdeal)} (${ms(c.ms)} vs ideal ${ms(c.idealMs)} = ${c.requests} req x ${c.latencyMs} ms / ${c.concurrency})`, `<= ${TARGET.cleanupVsIdeal}x`, c.vsIdeal <= TARGET.cleanupVsIdeal);
   if (c.log) row('  emulator log: mean held / mean in flight / gap between steps', `${ms(c.log.meanServerMs)} / ${c.log.meanInFlight.toFixed(1)} / ${ms(c.log.meanGapBetweenStepsMs)}`);
+  if (c.barePool) {
+    const p = c.barePool;
+    row(`  control: same steps, bare fetch, pool of ${c.concurrency}: vs ideal`, `${x(p.vsIdeal)} (${ms(p.ms)}; held ${ms(p.log.meanServerMs)}, in flight ${p.log.meanInFlight.toFixed(1)}, gap ${ms(p.log.meanGapBetweenStepsMs)})`);
+    row('  cleanupAgents / bare-fetch pool', x(c.ms / p.ms));
+  }
   row(`  vs sequential bare-fetch script (${c.sequential.sample} agents, x${c.agents / c.sequential.sample} extrapolated)`, `${c.speedupVsSequential.toFixed(1)}x faster (${ms(c.sequential.extrapolatedMs)})`, `>= ${TARGET.cleanupSpeedup}x`, c.speedupVsSequential >= TARGET.cleanupSpeedup);
 }
 

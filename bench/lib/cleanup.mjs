@@ -24,6 +24,16 @@ export async function measureCleanup(emu, { agents = 1000, latencyMs = 20, concu
     const idealMs = (stats.requests * latencyMs) / concurrency;
     const log = analyseLog(await emu.admin.requests());
 
+    // Control: the same three steps with bare fetch and a pool of `concurrency` workers, over
+    // all agents: what the emulator + this machine allow, without the client.
+    await emu.admin.reset(agents);
+    await emu.admin.setLatency(latencyMs);
+    await emu.admin.clearRequests();
+    const pool = await barePool(emu, ids, concurrency);
+    const poolStats = await emu.admin.stats();
+    const poolLog = analyseLog(await emu.admin.requests());
+    const poolIdealMs = (poolStats.requests * latencyMs) / concurrency;
+
     // The sequential script, on `sample` agents.
     await emu.admin.reset(sample);
     await emu.admin.setLatency(latencyMs);
@@ -57,6 +67,7 @@ export async function measureCleanup(emu, { agents = 1000, latencyMs = 20, concu
       vsIdeal: ms / idealMs,
       // from the emulator's request log: where the time beyond the ideal goes
       log,
+      barePool: { ms: pool.ms, deleted: pool.deleted, requests: poolStats.requests, vsIdeal: pool.ms / poolIdealMs, log: poolLog },
       sequential: { sample, sampleMs, requests: seqStats.requests, extrapolatedMs: sequentialMs },
       speedupVsSequential: sequentialMs / ms,
     };
@@ -96,4 +107,26 @@ function analyseLog(entries) {
     meanGapBetweenStepsMs: gapCount ? gaps / gapCount / 1000 : null,
     spanMs: (end - start) / 1000,
   };
+}
+
+/** GET agent, check draft, GET trainings, DELETE, for every id, `concurrency` at a time, with bare fetch. */
+async function barePool(emu, ids, concurrency) {
+  const headers = { Authorization: `Bearer ${emu.token}` };
+  const api = `${emu.url}/api/v1`;
+  let next = 0;
+  let deleted = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      const agent = await (await fetch(`${api}/agents/${id}`, { headers })).json();
+      if (agent.data?.current_status !== 'draft') continue;
+      await (await fetch(`${api}/agents/${id}/trainings`, { headers })).json();
+      const del = await fetch(`${api}/agents/${id}`, { method: 'DELETE', headers });
+      await del.json();
+      if (del.ok) deleted++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ms: performance.now() - t0, deleted };
 }
