@@ -37,6 +37,10 @@ pub fn routes() -> Router<Shared> {
         .route("/__emulator/stats", get(stats))
         .route("/__emulator/latency", get(latency).put(set_latency))
         .route(
+            "/__emulator/rate-limit",
+            get(rate_limit).put(set_rate_limit),
+        )
+        .route(
             "/__emulator/faults",
             get(faults).post(add_fault).delete(clear_faults),
         )
@@ -57,6 +61,7 @@ async fn index() -> Response {
             "GET|DELETE /__emulator/requests",
             "GET /__emulator/stats",
             "GET|PUT /__emulator/latency {\"ms\":n}",
+            "GET|PUT /__emulator/rate-limit {\"limit\":n,\"window_ms\":60000}",
             "GET|POST|DELETE /__emulator/faults {method, path, responses:[{kind, status?, body?, headers?, delay_ms?}]}",
         ],
     }))
@@ -171,6 +176,27 @@ async fn set_latency(State(state): State<Shared>, body: Body) -> Reply {
         .ok_or_else(|| bad_request("ms must be an integer from 0 to 600000"))?;
     state.set_latency_ms(ms);
     Ok(ok(json!({"ms": ms})))
+}
+
+async fn rate_limit(State(state): State<Shared>) -> Response {
+    ok(state.rate_limit().to_json())
+}
+
+async fn set_rate_limit(State(state): State<Shared>, body: Body) -> Reply {
+    let body = json_body(body)?.unwrap_or(Value::Null);
+    let limit = body.get("limit").and_then(Value::as_u64).ok_or_else(|| {
+        bad_request("limit must be a non-negative integer (0 turns limiting off)")
+    })?;
+    let window_ms = match body.get("window_ms") {
+        None | Some(Value::Null) => 60_000,
+        Some(v) => v
+            .as_u64()
+            .filter(|ms| (1..=3_600_000).contains(ms))
+            .ok_or_else(|| bad_request("window_ms must be an integer from 1 to 3600000"))?,
+    };
+    let mut limiter = state.rate_limit();
+    limiter.configure(limit, window_ms);
+    Ok(ok(limiter.to_json()))
 }
 
 async fn faults(State(state): State<Shared>) -> Response {

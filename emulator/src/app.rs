@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::faults::FaultScript;
 use crate::log::RequestLog;
+use crate::ratelimit::RateLimit;
 use crate::seed::Seed;
 use crate::state::Store;
 
@@ -17,6 +18,7 @@ use crate::state::Store;
 pub struct AppState {
     store: Mutex<Store>,
     faults: Mutex<Vec<FaultScript>>,
+    rate_limit: Mutex<RateLimit>,
     latency_ms: AtomicU64,
     base_latency_ms: u64,
     request_ids: AtomicU64,
@@ -47,6 +49,7 @@ impl AppState {
         AppState {
             store: Mutex::new(seed.build()),
             faults: Mutex::new(Vec::new()),
+            rate_limit: Mutex::new(RateLimit::default()),
             latency_ms: AtomicU64::new(latency_ms),
             base_latency_ms: latency_ms,
             request_ids: AtomicU64::new(0),
@@ -66,6 +69,11 @@ impl AppState {
     /// Exclusive access to the fault scripts.
     pub fn faults(&self) -> MutexGuard<'_, Vec<FaultScript>> {
         lock(&self.faults)
+    }
+
+    /// Exclusive access to the rate limiter.
+    pub fn rate_limit(&self) -> MutexGuard<'_, RateLimit> {
+        lock(&self.rate_limit)
     }
 
     /// Added latency for every /api/v1 request, in milliseconds.
@@ -89,13 +97,14 @@ impl AppState {
         u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
     }
 
-    /// Replace agents and calls with `seed`, and clear faults, latency (back to the
+    /// Replace agents and calls with `seed`, and clear faults, rate limiting, latency (back to the
     /// command-line value), the request log and its counters. Request ids and log
     /// sequence numbers keep counting up: they stay unique for the process.
     pub fn reset(&self, seed: Seed) {
         let fresh = seed.build();
         *self.store() = fresh;
         self.faults().clear();
+        self.rate_limit().configure(0, 0);
         self.set_latency_ms(self.base_latency_ms);
         self.log.clear();
     }

@@ -19,6 +19,7 @@ mod faults;
 mod fixtures;
 mod ids;
 mod log;
+mod ratelimit;
 mod reply;
 mod router;
 pub mod seed;

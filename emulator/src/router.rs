@@ -66,7 +66,13 @@ fn cors() -> CorsLayer {
             Method::OPTIONS,
         ])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER])
+        .expose_headers([
+            HeaderName::from_static("x-request-id"),
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-ratelimit-limit"),
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderName::from_static("x-ratelimit-reset"),
+        ])
         .max_age(Duration::from_secs(600))
 }
 
@@ -94,14 +100,14 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_owned();
     let entry = faults::take(&mut state.faults(), &method, req.uri().path());
     let Some(entry) = entry else {
-        return next.run(req).await;
+        return limited(state, req, next).await;
     };
     if entry.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(entry.delay_ms)).await;
     }
     match entry.kind {
         Kind::Pass => {
-            let mut res = next.run(req).await;
+            let mut res = limited(state, req, next).await;
             faults::apply_headers(&entry, &mut res);
             res
         }
@@ -111,6 +117,25 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
         }
         _ => faults::render(&entry),
     }
+}
+
+/// Normal handling under the optional rate limiter (health is exempt, and so
+/// are requests without a valid token: they get their 401).
+async fn limited(state: &Shared, req: Request, next: Next) -> Response {
+    let env = api::authenticate(req.headers(), "").ok();
+    let decision = match env {
+        Some(env) if req.uri().path() != "/api/v1/health" => state.rate_limit().check(env),
+        _ => None,
+    };
+    let Some(decision) = decision else {
+        return next.run(req).await;
+    };
+    if !decision.allowed() {
+        return decision.rejection();
+    }
+    let mut res = next.run(req).await;
+    decision.apply(res.headers_mut());
+    res
 }
 
 /// Turn the router's bare 405 into the API's JSON message, built from `Allow`.

@@ -246,3 +246,80 @@ async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) 
     out.extend(joined);
     out
 }
+
+#[tokio::test]
+async fn optional_rate_limit() {
+    let emu = Emu::start().await;
+    assert_eq!(
+        emu.get("/api/v1/agents").await.header("x-ratelimit-limit"),
+        None,
+        "off by default"
+    );
+    let res = emu
+        .admin(
+            "PUT",
+            "/rate-limit",
+            Some(json!({"limit": 2, "window_ms": 300})),
+        )
+        .await;
+    assert_eq!(res.json, json!({"limit": 2, "window_ms": 300}));
+    let first = emu.get("/api/v1/agents").await;
+    assert_eq!(
+        (
+            first.header("x-ratelimit-limit"),
+            first.header("x-ratelimit-remaining")
+        ),
+        (Some("2"), Some("1"))
+    );
+    assert_eq!(
+        emu.get("/api/v1/agents")
+            .await
+            .header("x-ratelimit-remaining"),
+        Some("0")
+    );
+    let limited = emu.get("/api/v1/agents").await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(
+        limited.json,
+        json!({"success": false, "message": "Too many requests. Please try again later."})
+    );
+    let retry: u64 = limited
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=5).contains(&retry), "{retry}");
+    assert_eq!(
+        emu.send("GET", "/api/v1/health", None, None).await.status,
+        200,
+        "health is exempt"
+    );
+    assert_eq!(
+        emu.send("GET", "/api/v1/agents", None, None).await.status,
+        401
+    );
+    assert_eq!(
+        emu.send("GET", "/api/v1/agents", Some(OTHER), None)
+            .await
+            .status,
+        200,
+        "per environment"
+    );
+    emu.admin("PUT", "/rate-limit", Some(json!({"limit": 2})))
+        .await;
+    assert_eq!(
+        emu.get("/api/v1/agents").await.status,
+        200,
+        "reconfiguring restarts windows"
+    );
+    assert_eq!(
+        emu.admin("PUT", "/rate-limit", Some(json!({"limit": "x"})))
+            .await
+            .status,
+        400
+    );
+    emu.admin("POST", "/reset", None).await;
+    assert_eq!(
+        emu.admin("GET", "/rate-limit", None).await.json,
+        json!({"limit": 0, "window_ms": 0})
+    );
+}
