@@ -105,10 +105,17 @@ fn spawn(binary: &str, agents: usize) -> Result<(std::process::Child, String), S
         .spawn()
         .map_err(|e| format!("{binary}: {e}"))?;
     let stdout = process.stdout.take().ok_or("no stdout")?;
-    for line in std::io::BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-    {
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Keep reading (and so keep the pipe open) for the child's whole life.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {
         if let Some(i) = line.find("http://127.0.0.1:") {
             return Ok((process, line[i..].trim().to_owned()));
         }

@@ -84,16 +84,17 @@ async fn run(cli: Cli) -> std::io::Result<()> {
     } else {
         addr.ip().to_string()
     };
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "talkover-emulator listening on http://{host}:{}",
-        addr.port()
-    )?;
-    writeln!(out, "demo token: {DEMO_TOKEN}")?;
-    out.flush()?;
-    drop(out);
+    announce(&host, addr.port());
     serve(listener, options, shutdown_signal()).await
+}
+
+/// Print the URL and token lines. Best effort: a closed or broken stdout (say,
+/// piped into `head -1`) must not stop the server.
+fn announce(host: &str, port: u16) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "talkover-emulator listening on http://{host}:{port}");
+    let _ = writeln!(out, "demo token: {DEMO_TOKEN}");
+    let _ = out.flush();
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

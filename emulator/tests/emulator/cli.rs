@@ -215,3 +215,29 @@ async fn access_log_is_json_lines_without_secrets() {
     assert_eq!(line["status"], 200);
     assert!(line["ms"].is_number() && line["ts"].as_str().is_some_and(|t| t.ends_with('Z')));
 }
+
+#[tokio::test]
+async fn a_closed_stdout_does_not_stop_the_server() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    // Read only the first line, then close the pipe (like `| head -1`).
+    let mut first = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut first);
+    }
+    let url = first
+        .find("http://")
+        .map(|i| first[i..].trim().to_owned())
+        .expect("url");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let res = reqwest::get(format!("{url}/api/v1/health"))
+        .await
+        .expect("still serving");
+    assert_eq!(res.status(), 200);
+    signal(&child, "TERM");
+    assert!(wait_exit(&mut child, Duration::from_secs(5)).success());
+}
