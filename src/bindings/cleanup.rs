@@ -13,6 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
 
 /// The shared state of one run.
 struct Run {
@@ -123,7 +124,18 @@ impl Run {
         spec: Result<crate::proto::RequestSpec, ApiError>,
     ) -> Result<JsValue, Failure> {
         self.progress(id, step);
-        self.call.send(spec).await.map(|reply| data_of(&reply.body))
+        // A change, once sent, runs to its end so the result can say what happened: the
+        // caller's signal stops the work between steps, and cancels only reads.
+        let signal = self.call.signal.as_ref();
+        let signal = match step.changes_state() {
+            true if signal.is_some_and(AbortSignal::aborted) => {
+                return Err(ApiError::aborted().into())
+            }
+            true => None,
+            false => signal,
+        };
+        let reply = self.call.transport.send(&spec?, signal).await?;
+        Ok(data_of(&reply.body))
     }
 }
 
@@ -247,7 +259,7 @@ async fn delete_one(
             ..r
         },
         Err(failure) => {
-            let aborted = failure.error.code == ErrorCode::Aborted;
+            let aborted = aborted_by_caller(run);
             if r.unpublished
                 && !aborted
                 && run
@@ -260,6 +272,10 @@ async fn delete_one(
             r.failed(failure)
         }
     }
+}
+
+fn aborted_by_caller(run: &Run) -> bool {
+    run.call.signal.as_ref().is_some_and(AbortSignal::aborted)
 }
 
 /// Counts the agent's calls in each active status; any at all means it has active calls.

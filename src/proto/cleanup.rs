@@ -79,6 +79,11 @@ pub enum Step {
 }
 
 impl Step {
+    /// Whether the step changes the agent (and so, once sent, is let finish).
+    pub const fn changes_state(self) -> bool {
+        matches!(self, Self::Unpublish | Self::Delete | Self::Restore)
+    }
+
     /// The name JavaScript sees.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -237,7 +237,7 @@ const byId = (state) => new Map(state.agents.map((a) => [a.id, a]));
  * one result per distinct id in input order, counts that add up, and each outcome agreeing with
  * what the emulator holds now.
  */
-function checkReport(report, ids, before, afterState, { toleratePendingDeleteOnAbort = false } = {}) {
+function checkReport(report, ids, before, afterState) {
   const distinct = [...new Set(ids)];
   assert.deepEqual(report.results.map((r) => r.agentId), distinct, 'one result per distinct id, in input order');
   const tally = { deleted: 0, skipped: 0, failed: 0, planned: 0 };
@@ -257,8 +257,6 @@ function checkReport(report, ids, before, afterState, { toleratePendingDeleteOnA
     } else if (r.reason === 'AGENT_NOT_FOUND') {
       assert.equal(r.outcome, 'skipped', ctx);
       assert.equal(now.has(r.agentId), false, `AGENT_NOT_FOUND agents are absent: ${ctx}`);
-    } else if (toleratePendingDeleteOnAbort && r.reason === 'ABORTED' && r.backup && !now.has(r.agentId)) {
-      // Its DELETE was in flight when the signal fired; see the BUG test below.
     } else if (was.has(r.agentId)) {
       assert.ok(now.has(r.agentId), `only deleted agents may disappear: ${ctx}`);
       const expected = r.unpublished ? 'draft' : was.get(r.agentId).current_status;
@@ -638,7 +636,7 @@ for (const rt of RUNTIMES) {
       // Let any request the emulator was still holding finish before reading the state.
       await new Promise((r) => setTimeout(r, 100));
       const afterState = await emu.admin.state();
-      checkReport(out.report, ids, before, afterState, { toleratePendingDeleteOnAbort: true });
+      checkReport(out.report, ids, before, afterState);
       checkEvents(out.events, ids);
       const outcomes = out.report.results.map((r) => `${r.outcome}:${r.reason}`);
       assert.ok(out.report.deleted >= 4, outcomes.join(' '));
@@ -666,7 +664,6 @@ for (const rt of RUNTIMES) {
 
     test(
       'abort while a DELETE is on the wire: the result must match what happened to the agent',
-      { todo: bug('cleanupAgents passes the caller signal into the in-flight DELETE; when the abort lands after the server deleted the agent but before the response arrived, the agent is reported skipped/ABORTED although it is gone') },
       async () => {
         // slow: the server deletes it at once, but the response reaches the client 300 ms late.
         // fast: its read is held 100 ms by the emulator, then it finishes, and its 'done' event
