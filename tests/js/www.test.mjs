@@ -117,19 +117,22 @@ test('the demo page: connect, filter, plan, clean up, back up, delete a training
   await page.click('#review');
   await page.waitForSelector('#plan-dialog[open] #plan-content[data-state="ready"]');
   const planText = async (group) => page.locator(`#plan-content [data-group="${group}"]`).textContent().catch(() => '');
+  // The dry run counts active calls too, so busy agents are planned as skipped.
   assert.match(await planText('skip'), /Support Bot.*published/s);
   assert.match(await planText('skip'), /Sales Outreach/);
+  assert.match(await planText('skip'), /Lead Qualifier.*active calls/is);
   assert.match(await planText('delete'), /Billing Helper/);
-  assert.match(await planText('delete'), /Lead Qualifier.*1 active call/s);
-  assert.equal((await page.textContent('#confirm-delete')).trim(), 'Delete 4 agents');
+  assert.doesNotMatch(await planText('delete'), /Lead Qualifier/);
+  assert.equal((await page.textContent('#confirm-delete')).trim(), 'Delete 3 agents');
 
   await page.check('#unpublish-option');
   await page.waitForSelector('#plan-content[data-state="ready"]');
   assert.match(await planText('unpublish'), /Support Bot/);
-  assert.match(await planText('unpublish'), /Sales Outreach.*2 active calls/s);
-  assert.equal(await page.locator('#plan-content [data-group="skip"]').count(), 0);
-  assert.equal((await page.textContent('#confirm-delete')).trim(), 'Delete 6 agents');
-  assert.match(await page.textContent('#plan-lead'), /6 agents will be deleted, 2 of them after being unpublished/);
+  assert.doesNotMatch(await planText('unpublish'), /Sales Outreach/);
+  assert.match(await planText('skip'), /Sales Outreach.*active calls/is);
+  assert.match(await planText('skip'), /Lead Qualifier/);
+  assert.equal((await page.textContent('#confirm-delete')).trim(), 'Delete 4 agents');
+  assert.match(await page.textContent('#plan-lead'), /4 agents will be deleted, 1 of them after being unpublished; 2 will be skipped/);
   await shot('2-plan');
   assert.equal((await admin.state()).agents.length, initial.length, 'the plan changed nothing');
 
