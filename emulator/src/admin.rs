@@ -216,6 +216,6 @@ async fn add_fault(State(state): State<Shared>, body: Body) -> Reply {
 }
 
 async fn clear_faults(State(state): State<Shared>) -> Response {
-    state.faults().clear();
+    state.clear_faults();
     ok(json!({"success": true}))
 }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub quiet: bool,
     pub static_dir: Option<PathBuf>,
     shutdown: watch::Receiver<bool>,
+    /// Bumped to release every hanging request (fault reset, admin reset).
+    release: watch::Sender<u64>,
 }
 
 /// The handle type every handler receives.
@@ -58,6 +60,7 @@ impl AppState {
             quiet,
             static_dir,
             shutdown,
+            release: watch::Sender::new(0),
         }
     }
 
@@ -103,16 +106,32 @@ impl AppState {
     pub fn reset(&self, seed: Seed) {
         let fresh = seed.build();
         *self.store() = fresh;
-        self.faults().clear();
+        self.clear_faults();
         self.rate_limit().configure(0, 0);
         self.set_latency_ms(self.base_latency_ms);
         self.log.clear();
     }
 
-    /// Resolves once the server begins shutting down (releases hanging requests).
-    pub async fn shutting_down(&self) {
-        let mut rx = self.shutdown.clone();
-        // An error means the sender is gone, which also means shutdown.
-        let _ = rx.wait_for(|down| *down).await;
+    /// Remove every fault script and release the requests hanging on one.
+    pub fn clear_faults(&self) {
+        self.faults().clear();
+        self.release.send_modify(|n| *n += 1);
+    }
+
+    /// How many times faults were cleared; read before taking a fault entry.
+    pub fn release_generation(&self) -> u64 {
+        *self.release.borrow()
+    }
+
+    /// Resolves when a hanging request must end: the server begins shutting down,
+    /// or the faults were cleared (directly or by a reset) since `generation`.
+    pub async fn hang_released(&self, generation: u64) {
+        let mut down = self.shutdown.clone();
+        let mut release = self.release.subscribe();
+        tokio::select! {
+            // An error means the sender is gone, which also means shutdown.
+            _ = down.wait_for(|d| *d) => {}
+            _ = release.wait_for(|g| *g != generation) => {}
+        }
     }
 }

@@ -98,6 +98,7 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let method = req.method().as_str().to_owned();
+    let generation = state.release_generation();
     let entry = faults::take(&mut state.faults(), &method, req.uri().path());
     let Some(entry) = entry else {
         return limited(state, req, next).await;
@@ -112,7 +113,7 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
             res
         }
         Kind::Hang => {
-            state.shutting_down().await;
+            state.hang_released(generation).await;
             faults::abort()
         }
         _ => faults::render(&entry),

@@ -323,3 +323,30 @@ async fn scripts_apply_in_registration_order_and_ignore_admin_routes() {
     let listed = emu.admin("GET", "/faults", None).await.json;
     assert_eq!(listed, json!({"faults": []}));
 }
+
+#[tokio::test]
+async fn clearing_faults_releases_hanging_requests() {
+    let emu = Emu::start().await;
+    script(
+        &emu,
+        "*",
+        "/api/v1/health",
+        json!([{"kind": "hang"}, {"kind": "hang"}]),
+    )
+    .await;
+    let pending: Vec<_> = (0..2)
+        .map(|_| {
+            let req = emu.http.get(emu.url("/api/v1/health")).send();
+            tokio::spawn(async move { req.await.map(|r| r.status()) })
+        })
+        .collect();
+    assert!(emu.wait_in_flight(2).await);
+    let started = Instant::now();
+    emu.admin("DELETE", "/faults", None).await;
+    for p in pending {
+        assert!(p.await.expect("task").is_err(), "the connection is dropped");
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(emu.wait_in_flight(0).await);
+    assert_eq!(emu.get("/api/v1/health").await.status, 200);
+}
