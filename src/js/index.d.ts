@@ -49,8 +49,8 @@ export interface TalkoverClientOptions {
   timeoutMs?: number;
   /** Retries of transient failures, default 2 (0..10). */
   maxRetries?: number;
-  /** A `fetch` to use instead of the global one. */
-  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
+  /** A `fetch` to use instead of the global one; called as `fetch(url, init)`. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Allow a browser page to send the token to a non-loopback `baseUrl` (default false). */
   allowBrowser?: boolean;
 }

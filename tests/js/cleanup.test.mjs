@@ -46,12 +46,12 @@ async function runCleanup(TalkoverClient, TalkoverError, input) {
   if (input.delayResponse) {
     // A network where the response of one request arrives late (the server already acted).
     const { method, urlPart, ms } = input.delayResponse;
-    clientOptions.fetch = async (request) => {
-      const response = await fetch(request);
-      if (request.method === method && request.url.includes(urlPart)) {
+    clientOptions.fetch = async (url, init) => {
+      const response = await fetch(url, init);
+      if (init.method === method && url.includes(urlPart)) {
         await new Promise((resolve, reject) => {
           const timer = setTimeout(resolve, ms);
-          request.signal?.addEventListener('abort', () => {
+          init.signal?.addEventListener('abort', () => {
             clearTimeout(timer);
             reject(new DOMException('The operation was aborted.', 'AbortError'));
           });

@@ -44,29 +44,29 @@ async function runCase(TalkoverClient, c, env) {
   // Custom fetch modes. Only the case phase is affected; the follow-up call passes through.
   const modes = {
     // The request reaches the server (which deletes), then the client sees a network failure.
-    'forward-then-throw': async (req) => {
+    'forward-then-throw': async (url, init) => {
       if (state.calls++ === 0) {
-        await (await realFetch(req)).arrayBuffer();
+        await (await realFetch(url, init)).arrayBuffer();
         throw new TypeError('fetch failed: connection reset after the server processed it');
       }
-      return realFetch(req);
+      return realFetch(url, init);
     },
     // The first attempt gets the scripted 503; before the client sees it, someone else deletes
     // the agent (a harness request marked with x-harness so the log can tell it apart).
-    'delete-between': async (req) => {
-      const res = await realFetch(req);
+    'delete-between': async (url, init) => {
+      const res = await realFetch(url, init);
       if (state.calls++ === 0) {
-        const gone = await realFetch(req.url, {
+        const gone = await realFetch(url, {
           method: 'DELETE',
-          headers: { authorization: req.headers.get('authorization'), 'x-harness': '1' },
+          headers: { authorization: new Headers(init.headers).get('authorization'), 'x-harness': '1' },
         });
         await gone.arrayBuffer();
       }
       return res;
     },
     // Headers arrive, the body never ends.
-    'stall-body': async (req) => {
-      const res = await realFetch(req);
+    'stall-body': async (url, init) => {
+      const res = await realFetch(url, init);
       await res.arrayBuffer();
       if (onResponse) onResponse();
       return new Response(new ReadableStream({ start() {} }), {
@@ -75,23 +75,23 @@ async function runCase(TalkoverClient, c, env) {
       });
     },
     // Passes through but lets the abort stage "backoff" know a response arrived.
-    observe: async (req) => {
-      const res = await realFetch(req);
+    observe: async (url, init) => {
+      const res = await realFetch(url, init);
       if (onResponse) onResponse();
       return res;
     },
     // The request reaches the server, then fetch rejects with an odd value.
-    'reject-undefined': async (req) => { await (await realFetch(req)).arrayBuffer(); throw undefined; },
-    'reject-null': async (req) => { await (await realFetch(req)).arrayBuffer(); throw null; },
-    'reject-string': async (req) => { await (await realFetch(req)).arrayBuffer(); throw 'socket hang up'; },
-    'reject-object': async (req) => { await (await realFetch(req)).arrayBuffer(); throw { code: 'ECONNRESET' }; },
-    'reject-domexception': async (req) => {
-      await (await realFetch(req)).arrayBuffer();
+    'reject-undefined': async (url, init) => { await (await realFetch(url, init)).arrayBuffer(); throw undefined; },
+    'reject-null': async (url, init) => { await (await realFetch(url, init)).arrayBuffer(); throw null; },
+    'reject-string': async (url, init) => { await (await realFetch(url, init)).arrayBuffer(); throw 'socket hang up'; },
+    'reject-object': async (url, init) => { await (await realFetch(url, init)).arrayBuffer(); throw { code: 'ECONNRESET' }; },
+    'reject-domexception': async (url, init) => {
+      await (await realFetch(url, init)).arrayBuffer();
       throw new DOMException('network is down', 'NetworkError');
     },
-    'resolve-null': async (req) => { await (await realFetch(req)).arrayBuffer(); return null; },
-    'resolve-garbage': async (req) => { await (await realFetch(req)).arrayBuffer(); return { status: 'x' }; },
-    'throw-sync': (req) => {
+    'resolve-null': async (url, init) => { await (await realFetch(url, init)).arrayBuffer(); return null; },
+    'resolve-garbage': async (url, init) => { await (await realFetch(url, init)).arrayBuffer(); return { status: 'x' }; },
+    'throw-sync': () => {
       // No request reaches the server: fetch throws before returning a promise.
       throw new TypeError('fetch exploded synchronously');
     },

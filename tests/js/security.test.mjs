@@ -311,11 +311,11 @@ test('the token appears in no error, client view, console line, log or URL', asy
     await grab('409 error.message echo', c.deleteAgent('t4'));
     await grab('400 error string echo', c.deleteAgent('t5'));
     // The emulator always sets its own x-request-id, so these hostile replies come from a fetch.
-    const echoFetch = (status, body) => async (req) => {
-      seenUrls.push(req.url);
+    const echoFetch = (status, body) => async (url, init) => {
+      seenUrls.push(url);
       return new Response(JSON.stringify(body), {
         status,
-        headers: { 'content-type': 'application/json', 'x-request-id': req.headers.get('authorization') },
+        headers: { 'content-type': 'application/json', 'x-request-id': new Headers(init.headers).get('authorization') },
       });
     };
     const echo = (status, body) => new TalkoverClient({ token, baseUrl: emu.url, maxRetries: 0, fetch: echoFetch(status, body) });
@@ -333,7 +333,7 @@ test('the token appears in no error, client view, console line, log or URL', asy
     await grab('network error', new TalkoverClient({ token, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 }).deleteAgent('x'));
     await grab('fetch rejects echoing the request', new TalkoverClient({
       token, baseUrl: emu.url, maxRetries: 0,
-      fetch: async (req) => { throw new TypeError(`failed ${req.headers.get('authorization')}`, { cause: new Error(`cause ${token}`) }); },
+      fetch: async (url, init) => { throw new TypeError(`failed ${new Headers(init.headers).get('authorization')}`, { cause: new Error(`cause ${token}`) }); },
     }).deleteAgent('x'));
     await grab('cleanup', c.cleanupAgents(['t1', 'missing', '..'], { backup: true }).catch((e) => { throw e; }));
     try {
