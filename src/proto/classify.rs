@@ -121,39 +121,27 @@ fn body_fits<V: JsonView>(v: &V, expect: Expect) -> bool {
 
 /// `message`, else `error.message`, else `error` when it is prose rather than a code.
 fn message_of<V: JsonView>(v: &V) -> Option<String> {
-    let error = v.get("error");
-    v.get("message")
-        .and_then(|m| m.string())
-        .or_else(|| {
-            error
-                .as_ref()
-                .and_then(|e| e.get("message"))
-                .and_then(|m| m.string())
-        })
-        .or_else(|| {
-            error
-                .and_then(|e| e.string())
-                .filter(|s| !looks_like_code(s))
-        })
-        .filter(|m| !m.trim().is_empty())
+    string_at(v, "message", |s| !looks_like_code(s)).filter(|m| !m.trim().is_empty())
 }
 
 /// `code`, else `error.code`, else `error` when it looks like a code (`UPPER_SNAKE`).
 fn code_of<V: JsonView>(v: &V) -> Option<String> {
+    string_at(v, "code", looks_like_code)
+}
+
+/// `v[key]`, else `v.error[key]`, else `v.error` itself when it is a string that `fits`: the
+/// places the documented error shapes put a message or a code.
+fn string_at<V: JsonView>(v: &V, key: &str, fits: fn(&str) -> bool) -> Option<String> {
     let error = v.get("error");
-    v.get("code")
-        .and_then(|c| c.string())
+    v.get(key)
+        .and_then(|x| x.string())
         .or_else(|| {
             error
                 .as_ref()
-                .and_then(|e| e.get("code"))
-                .and_then(|c| c.string())
+                .and_then(|e| e.get(key))
+                .and_then(|x| x.string())
         })
-        .or_else(|| {
-            error
-                .and_then(|e| e.string())
-                .filter(|s| looks_like_code(s))
-        })
+        .or_else(|| error.and_then(|e| e.string()).filter(|s| fits(s)))
 }
 
 fn looks_like_code(s: &str) -> bool {
