@@ -23,6 +23,8 @@ run('fmt', 'cargo', ['fmt', '--all', '--check']);
 run('clippy native', 'cargo', ['clippy', '--workspace', '--all-targets', '--quiet', '--', '-D', 'warnings']);
 run('clippy wasm32', 'cargo', ['clippy', '--lib', '--tests', '--target', 'wasm32-unknown-unknown', '--quiet', '--', '-D', 'warnings']);
 run('cargo test (native)', 'cargo', ['test', '--workspace']);
+// The classifier and URL fuzz target, briefly, where a nightly toolchain and cargo-fuzz exist.
+run('fuzz', 'sh', ['fuzz/run.sh'], { env: { FUZZ_SECONDS: process.env.FUZZ_SECONDS ?? '15' } });
 
 // 2. The wasm-bindgen-test suite in Node and in headless Chromium, against a real emulator.
 run('emulator build', 'cargo', ['build', '--release', '--quiet', '-p', 'talkover-emulator']);
