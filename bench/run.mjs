@@ -88,7 +88,7 @@ if (!failed('overheadNode')) {
   if (a) {
     // extra CPU per call implied by the (median) ratio over that sub-run's bare fetch
     const d = (c, key) => (c[`${key}Ratio`] - 1) * c.perCallUs.b[key];
-    row('  where it goes: bare + new Headers/Request + text/JSON.parse', `${x(a.requestAndText.wallRatio)} wall, ${x(a.requestAndText.cpuRatio)} CPU (${sign(d(a.requestAndText, 'cpu'))} CPU/call)`);
+    row('  where it goes: bare + text/JSON.parse', `${x(a.requestAndText.wallRatio)} wall, ${x(a.requestAndText.cpuRatio)} CPU (${sign(d(a.requestAndText, 'cpu'))} CPU/call)`);
     row('  ... + AbortController, setTimeout, Promise.race', `${x(a.plusAbortTimer.wallRatio)} wall, ${x(a.plusAbortTimer.cpuRatio)} CPU (${sign(d(a.plusAbortTimer, 'cpu'))} CPU/call)`);
     row('  ... the client itself (same sub-run)', `${x(a.talkover.wallRatio)} wall, ${x(a.talkover.cpuRatio)} CPU (${sign(d(a.talkover, 'cpu'))} CPU/call)`);
   }

@@ -81,34 +81,26 @@ export async function measureNodeOverhead(emu, { n = 3000, warm = 300, size = 50
   const state = await emu.admin.state();
   emulator.check = { requests: stats.requests, agentsLeft: state.agents.filter((a) => a.id.startsWith('bench-agent-')).length };
 
-  // 1b. Attribution: the same bare call rebuilt step by step the way the client's glue does it
-  // (new Headers + new Request, res.text() + JSON.parse, then an AbortController with a
-  // setTimeout per attempt and a Promise.race), each against the bare fetch, interleaved.
+  // 1b. Attribution: the same bare call rebuilt step by step the way the client's transport
+  // does it (fetch(url, init) with a plain headers object, res.text() + JSON.parse, then an
+  // AbortController signal with a setTimeout per attempt and a Promise.race), each against the
+  // bare fetch, interleaved.
+  const headers = { Authorization: auth.Authorization, Accept: 'application/json' };
   const viaRequest = async (id) => {
-    const h = new Headers();
-    h.set('Authorization', auth.Authorization);
-    h.set('Accept', 'application/json');
-    const res = await fetch(new Request(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers: h }));
+    const res = await fetch(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers });
     JSON.parse(await res.text());
   };
   const viaRequestAbort = async (id) => {
     const ac = new AbortController();
-    const h = new Headers();
-    h.set('Authorization', auth.Authorization);
-    h.set('Accept', 'application/json');
-    const req = new Request(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers: h, signal: ac.signal });
     let timer;
-    const onAbort = () => {};
-    ac.signal.addEventListener('abort', onAbort);
-    const timeout = new Promise((_, reject) => {
+    const deadline = new Promise((_, reject) => {
       timer = setTimeout(() => (ac.abort(), reject(new Error('timeout'))), 30_000);
     });
     try {
-      const res = await Promise.race([fetch(req), timeout]);
-      JSON.parse(await res.text());
+      const res = await Promise.race([fetch(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers, signal: ac.signal }), deadline]);
+      JSON.parse(await Promise.race([res.text(), deadline]));
     } finally {
       clearTimeout(timer);
-      ac.signal.removeEventListener('abort', onAbort);
     }
   };
   const small = { n: Math.min(n, 1500), warm: 100, size };
