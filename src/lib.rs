@@ -19,3 +19,8 @@ pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+
+/// Talc instead of the default dlmalloc: about 4 KB less wasm, and faster.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
