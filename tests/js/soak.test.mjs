@@ -208,6 +208,7 @@ ${leakWorkload.toString()}
 export default {
   async fetch(request) {
     const n = Number(new URL(request.url).searchParams.get('n'));
+    await leakWorkload(TalkoverClient, 2000); // warm-up, as in Node: the heap reaches its working size
     const m = globalThis.__mems[0];
     const before = m ? m.buffer.byteLength : null;
     const out = await leakWorkload(TalkoverClient, n);
