@@ -219,7 +219,7 @@ pub fn list_agents(query: &AgentQuery) -> RequestSpec {
     spec(Method::Get, path, Expect::DataArray)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -315,6 +315,35 @@ mod tests {
         ];
         for q in bad {
             assert_eq!(q.check().unwrap_err().code, ErrorCode::InvalidArgument);
+        }
+    }
+
+    mod props {
+        use super::*;
+        use percent_encoding::percent_decode_str;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_ids_become_exactly_their_own_segments(agent in ".{1,24}", training in ".{1,24}") {
+                prop_assume!(![".", ".."].contains(&agent.as_str()) && ![".", ".."].contains(&training.as_str()));
+                let spec = delete_training(&agent, &training).unwrap();
+                let parts: Vec<&str> = spec.path.split('/').collect();
+                prop_assert_eq!(parts.len(), 5);
+                prop_assert!(spec.path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%/".contains(&b)));
+                prop_assert_eq!(percent_decode_str(parts[2]).decode_utf8().unwrap(), agent.as_str());
+                prop_assert_eq!(percent_decode_str(parts[4]).decode_utf8().unwrap(), training.as_str());
+                prop_assert!(parts[2] != "." && parts[2] != ".." && parts[4] != "." && parts[4] != "..");
+            }
+
+            #[test]
+            fn any_query_text_stays_one_parameter(search in ".{0,40}") {
+                let q = AgentQuery { search: Some(search.clone()), ..Default::default() };
+                let path = list_agents(&q).path;
+                let value = path.strip_prefix("/agents?search=").unwrap();
+                prop_assert!(!value.contains('&') && !value.contains('#') && !value.contains('?'));
+                prop_assert_eq!(percent_decode_str(value).decode_utf8().unwrap(), search.as_str());
+            }
         }
     }
 }
