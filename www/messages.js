@@ -61,3 +61,10 @@ export function describeError(err) {
   const message = err instanceof Error ? err.message : String(err);
   return { code: null, text: `Unexpected error: ${message}`, meta: '' };
 }
+
+/** Why a cleanup result (dry run or real) skips an agent, in one sentence. */
+export function skipWhy(r) {
+  if (r.reason === 'AGENT_IS_PUBLISHED') return 'published (tick “Unpublish published agents” to include it)';
+  if (r.error) return describeError(r.error).text;
+  return reasonText(r.reason) || r.outcome;
+}
