@@ -87,6 +87,18 @@ async fn new_agent(status: &str, trainings: &[&str]) -> String {
     id
 }
 
+/// Scripts the emulator's next responses to `DELETE /agents/{id}`.
+async fn script_delete(id: &str, responses: &[JsValue]) {
+    let responses: js_sys::Array = responses.iter().collect();
+    let path = format!("/api/v1/agents/{id}");
+    let body = obj(&[
+        ("method", "DELETE".into()),
+        ("path", path.into()),
+        ("responses", responses.into()),
+    ]);
+    admin("POST", "/faults", body).await;
+}
+
 async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
 }
@@ -216,16 +228,9 @@ async fn error_codes_for_token_conflicts_and_server_errors() {
     );
 
     let failing = new_agent("draft", &[]).await;
-    let path = format!("/api/v1/agents/{failing}");
-    let responses = js_sys::Array::of1(&obj(&[("kind", "status".into()), ("status", 500.into())]));
-    admin(
-        "POST",
-        "/faults",
-        obj(&[
-            ("method", "DELETE".into()),
-            ("path", path.into()),
-            ("responses", responses.into()),
-        ]),
+    script_delete(
+        &failing,
+        &[obj(&[("kind", "status".into()), ("status", 500.into())])],
     )
     .await;
     let err = settle(delete_agent(c, failing.as_str().into(), JsValue::UNDEFINED))
@@ -271,19 +276,8 @@ async fn any_abort_reason_gives_aborted_and_the_module_keeps_working() {
 async fn a_hanging_server_times_out_and_an_abort_midway_is_aborted() {
     let c = config(&[("timeoutMs", 300.into())]);
     let id = new_agent("draft", &[]).await;
-    let path = format!("/api/v1/agents/{id}");
     let hang = || obj(&[("kind", "hang".into())]);
-    let responses = js_sys::Array::of2(&hang(), &hang());
-    admin(
-        "POST",
-        "/faults",
-        obj(&[
-            ("method", "DELETE".into()),
-            ("path", path.into()),
-            ("responses", responses.into()),
-        ]),
-    )
-    .await;
+    script_delete(&id, &[hang(), hang()]).await;
     let err = settle(delete_agent(
         c.clone(),
         id.as_str().into(),
