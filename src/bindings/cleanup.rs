@@ -11,7 +11,7 @@ use crate::transport::Failure;
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
@@ -79,8 +79,6 @@ fn read_ids(value: &JsValue) -> Result<Vec<String>, ApiError> {
         .collect())
 }
 
-use wasm_bindgen::JsCast;
-
 /// One worker: takes the next agent until none is left.
 async fn work(run: Rc<Run>) -> Result<JsValue, JsValue> {
     loop {
@@ -97,7 +95,9 @@ async fn work(run: Rc<Run>) -> Result<JsValue, JsValue> {
             ),
             false => clean_one(&run, id).await,
         };
-        run.results.borrow_mut()[index] = result.to_js(id);
+        if let Some(slot) = run.results.borrow_mut().get_mut(index) {
+            *slot = result.to_js(id);
+        }
         run.done.set(run.done.get() + 1);
         run.progress(id, Step::Done);
     }
