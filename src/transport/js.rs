@@ -71,7 +71,11 @@ impl Deadline {
             None => JsValue::UNDEFINED,
         };
         if let (Some(rej), Some(signal)) = (&reject, signal) {
-            let _ = signal.add_event_listener_with_callback("abort", rej);
+            // An already aborted signal never fires again: settle at once instead.
+            let _ = match signal.aborted() {
+                true => rej.call0(&JsValue::UNDEFINED).map(drop),
+                false => signal.add_event_listener_with_callback("abort", rej),
+            };
         }
         Self {
             promise,
