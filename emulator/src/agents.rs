@@ -87,8 +87,7 @@ pub async fn show(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let mut store = state.store();
     let agent = api::owned(&mut store, &id, env, FORBIDDEN)?;
     let body = json!({"success": true, "data": views::agent(agent)});
@@ -101,8 +100,7 @@ pub async fn publish(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let mut store = state.store();
     let agent = api::owned(&mut store, &id, env, FORBIDDEN)?;
     if !agent.ready {
@@ -124,8 +122,7 @@ pub async fn unpublish(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let mut store = state.store();
     let agent = api::owned(&mut store, &id, env, FORBIDDEN)?;
     if agent.published {
@@ -146,8 +143,7 @@ pub async fn destroy(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let mut store = state.store();
     let agent = api::owned(&mut store, &id, env, FORBIDDEN)?;
     if agent.published {
@@ -174,8 +170,7 @@ pub async fn actions(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let mut store = state.store();
     api::owned(
         &mut store,

@@ -41,8 +41,18 @@ pub fn authenticate(headers: &HeaderMap, message: &str) -> Result<Env, Response>
     Env::for_token(token.trim()).ok_or_else(deny)
 }
 
+/// The caller's environment and the decoded `{agent_id}`, checked in the API's order: 401
+/// (with `message`) before 404.
+pub fn caller(
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    message: &str,
+) -> Result<(Env, String), Response> {
+    Ok((authenticate(headers, message)?, agent_id(path)?))
+}
+
 /// The decoded `{agent_id}`; an undecodable one cannot name any agent (404).
-pub fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, Response> {
+fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, Response> {
     path.map(|Path(id)| id)
         .map_err(|_| reply::agent_not_found())
 }

@@ -31,8 +31,7 @@ pub async fn list(
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, Response> {
-    let env = api::authenticate(&headers, UNAUTHORIZED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHORIZED)?;
     let params = api::params(query);
     let mut errors = Invalid::default();
     let status = api::one_of(&params, "status", &CALL_STATUSES, &mut errors);

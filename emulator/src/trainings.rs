@@ -27,8 +27,7 @@ pub async fn list(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let mut store = state.store();
     let agent = api::owned(&mut store, &id, env, LIST_FORBIDDEN)?;
     let data: Vec<Value> = agent.trainings.iter().map(views::training).collect();
@@ -132,8 +131,7 @@ pub async fn upsert(
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Reply {
-    let env = api::authenticate(&headers, UNAUTHENTICATED)?;
-    let id = api::agent_id(path)?;
+    let (env, id) = api::caller(&headers, path, UNAUTHENTICATED)?;
     let input = parse_input(&body.unwrap_or_default());
     let mut store = state.store();
     api::owned(&mut store, &id, env, CREATE_FORBIDDEN)?;
