@@ -23,12 +23,13 @@ run(at('node_modules/.bin/wasm-opt'), [
   at('build/pkg/talkover_client_bg.wasm'), '-o', at('dist/talkover_client_bg.wasm'),
 ]);
 
-// wasm-bindgen copies src/js/error.js into build/pkg/snippets/<crate-hash>/; point that import
-// back at the source file so every entry shares one TalkoverError class.
+// wasm-bindgen copies the imported src/js files (error.js, sys.js) into
+// build/pkg/snippets/<crate-hash>/; point those imports back at the source files so every entry
+// shares one module of each, hence one TalkoverError class.
 const oneErrorClass = {
   name: 'one-error-class',
   setup(b) {
-    b.onResolve({ filter: /snippets\/.*\/src\/js\/error\.js$/ }, () => ({ path: at('src/js/error.js') }));
+    b.onResolve({ filter: /snippets\/.*\/src\/js\/\w+\.js$/ }, (a) => ({ path: at(`src/js/${a.path.split('/').pop()}`) }));
   },
 };
 const common = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };

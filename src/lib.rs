@@ -8,11 +8,15 @@
 //!   jitter are inputs, so everything here is tested natively with `cargo test`.
 //! * `transport` (wasm32 only): runs a [`proto::RequestSpec`] through `fetch`, with per-attempt
 //!   timeouts, caller cancellation and the retry loop.
+//! * `sys` (wasm32 only): every hand-written JavaScript import, in one place.
 //! * `bindings` (wasm32 only): the `#[wasm_bindgen]` exports the JavaScript entry files wrap.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod proto;
+
+#[cfg(target_arch = "wasm32")]
+pub mod sys;
 
 #[cfg(target_arch = "wasm32")]
 pub mod transport;

@@ -2,11 +2,12 @@
 //! the steps [`crate::proto::cleanup`] decides, and every agent ends with exactly one result.
 
 use super::values::{
-    bool_option, data_of, function_option, int_option, invalid, object, to_js_error,
+    bool_option, data_of, function_option, int_option, invalid, object, text_of, to_js_error,
 };
 use super::Call;
 use crate::proto::cleanup::{self as rules, CleanupOptions, Outcome, Plan, Step};
 use crate::proto::{endpoint, ApiError, ErrorCode, JsonView};
+use crate::sys::{call_quietly, own_at};
 use crate::transport::Failure;
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
@@ -66,9 +67,8 @@ fn read_ids(value: &JsValue) -> Result<Vec<String>, ApiError> {
         }
     };
     let mut ids = Vec::with_capacity(list.length() as usize);
-    for item in list.iter() {
-        let id = item
-            .as_string()
+    for index in 0..list.length() {
+        let id = text_of("each agent id", &own_at(list, index))?
             .ok_or_else(|| ApiError::invalid_argument("agentIds must contain only strings."))?;
         crate::proto::input::check_id("each agent id", &id)?;
         ids.push(id);
@@ -112,8 +112,8 @@ impl Run {
                 ("done", (self.done.get() as u32).into()),
                 ("total", (self.ids.len() as u32).into()),
             ]);
-            // A throwing callback must not stop the cleanup.
-            let _ = callback.call1(&JsValue::UNDEFINED, &event);
+            // A throwing callback, or one whose promise rejects, changes nothing.
+            call_quietly(callback, &event);
         }
     }
 

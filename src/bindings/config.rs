@@ -2,7 +2,7 @@
 //! frozen plain object (so a client owns no wasm memory and needs no `free()`), and read back
 //! into a [`Transport`] on each call.
 
-use super::values::{bool_option, field, function_option, int_option, string_option};
+use super::values::{bool_option, field, function_option, inherited, int_option, string_option};
 use crate::proto::input::DEFAULT_BASE_URL;
 use crate::proto::{ApiError, BaseUrl, RetryPolicy, Token};
 use crate::transport::Transport;
@@ -40,7 +40,7 @@ pub fn configure(options: &JsValue) -> Result<JsValue, ApiError> {
     )?;
     let fetch = function_option(options, "fetch")?;
     let allow_browser = bool_option(options, "allowBrowser", false)?;
-    if fetch.is_none() && !field(&js_sys::global(), "fetch").is_function() {
+    if fetch.is_none() && !inherited(&js_sys::global(), "fetch").is_function() {
         return Err(ApiError::invalid_argument(
             "There is no global fetch in this runtime: pass options.fetch.",
         ));
@@ -51,7 +51,8 @@ pub fn configure(options: &JsValue) -> Result<JsValue, ApiError> {
              belong on a server or in a Worker. Pass allowBrowser: true to accept the risk.",
         ));
     }
-    let config = Object::new();
+    // No prototype: a setter planted on Object.prototype never sees the Authorization value.
+    let config: Object = Object::create(JsValue::NULL.unchecked_ref());
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&config, &JsValue::from_str(k), &v);
     };
@@ -66,7 +67,7 @@ pub fn configure(options: &JsValue) -> Result<JsValue, ApiError> {
 /// A page with a `document`: where a token would be exposed to everyone who opens it.
 fn in_browser_page() -> bool {
     let global: JsValue = js_sys::global().into();
-    field(&global, "document").is_object() && field(&global, "window").is_object()
+    inherited(&global, "document").is_object() && inherited(&global, "window").is_object()
 }
 
 /// Reads a configuration object made by [`configure`] back into a transport.

@@ -2,25 +2,12 @@
 //! result objects, and turning a [`Failure`] into a JavaScript `TalkoverError`.
 
 use crate::proto::{ApiError, JsonView};
+use crate::sys::{create_error, is_well_formed, own};
 use crate::transport::Failure;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
-
-#[wasm_bindgen(module = "/src/js/error.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = createError)]
-    fn create_error(
-        code: &str,
-        message: &str,
-        status: Option<u16>,
-        retryable: bool,
-        request_id: Option<String>,
-        retry_after_ms: Option<f64>,
-        details: &JsValue,
-    ) -> JsValue;
-}
 
 /// The `TalkoverError` for a failure.
 pub fn to_js_error(failure: Failure) -> JsValue {
@@ -50,12 +37,31 @@ pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// `o[key]`, or `undefined` when `o` is not an object or reading it throws.
+/// `o[key]` when it is the caller's own property, else `undefined`: options and queries are
+/// read this way, so nothing planted on `Object.prototype` changes what the client does.
 pub fn field(o: &JsValue, key: &str) -> JsValue {
+    own(o, key)
+}
+
+/// `o[key]` through the prototype chain (for runtime objects: the global, a signal), or
+/// `undefined` when `o` is not an object or reading it throws.
+pub fn inherited(o: &JsValue, key: &str) -> JsValue {
     if !o.is_object() && !o.is_function() {
         return JsValue::UNDEFINED;
     }
     Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A string value as Rust text; lone surrogates (which would silently become U+FFFD and so
+/// name another agent) are refused.
+pub fn text_of(name: &str, value: &JsValue) -> Result<Option<String>, ApiError> {
+    match value.as_string() {
+        Some(s) if s.contains('\u{FFFD}') && !is_well_formed(value) => Err(refuse(
+            name,
+            " must not contain lone surrogates (it is not valid Unicode).",
+        )),
+        other => Ok(other),
+    }
 }
 
 /// `data` of a parsed success body.
@@ -71,9 +77,7 @@ fn refuse(name: &str, rule: &str) -> ApiError {
 
 /// A required string argument.
 pub fn string_arg(name: &str, value: &JsValue) -> Result<String, ApiError> {
-    value
-        .as_string()
-        .ok_or_else(|| refuse(name, " must be a string."))
+    text_of(name, value)?.ok_or_else(|| refuse(name, " must be a string."))
 }
 
 /// An optional per-call options object (`undefined` and `null` mean none).
@@ -92,8 +96,8 @@ pub fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, ApiError> {
         return Ok(None);
     }
     let like = signal.is_instance_of::<AbortSignal>()
-        || (field(&signal, "aborted").as_bool().is_some()
-            && field(&signal, "addEventListener").is_function());
+        || (inherited(&signal, "aborted").as_bool().is_some()
+            && inherited(&signal, "addEventListener").is_function());
     match like {
         true => Ok(Some(signal.unchecked_into())),
         false => Err(refuse("signal", " must be an AbortSignal.")),
@@ -141,7 +145,7 @@ pub fn string_option(options: &JsValue, name: &str) -> Result<Option<String>, Ap
     if v.is_undefined() {
         return Ok(None);
     }
-    v.as_string()
+    text_of(name, &v)?
         .map(Some)
         .ok_or_else(|| refuse(name, " must be a string."))
 }

@@ -44,7 +44,8 @@ export class TalkoverClient {
   // Every agent matching `query`, page after page.
   async *agents(query) {
     const base = query ?? {};
-    let page = (typeof base === 'object' && base.page) || 1;
+    // Own properties only, as everywhere: a `page` planted on Object.prototype is ignored.
+    let page = (typeof base === 'object' && Object.hasOwn(base, 'page') && base.page) || 1;
     for (;;) {
       const { data, meta } = await this.listAgents(typeof base === 'object' ? { ...base, page } : base);
       yield* data;

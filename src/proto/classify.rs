@@ -31,7 +31,18 @@ pub enum Body<V> {
     NotJson,
     /// Parsed JSON.
     Json(V),
+    /// More bytes than the client reads (see `BODY_CAP_BYTES`): not read on.
+    TooLarge,
+    /// JSON that could not be redacted (nested too deep to walk): dropped.
+    Unredactable,
 }
+
+/// How much of a body the client reads: 16 MiB. A larger 2xx is `INVALID_RESPONSE`; an error
+/// status keeps its code, without details.
+pub const BODY_CAP_BYTES: u32 = 16 * 1024 * 1024;
+
+/// The most `retryAfterMs` reports: a day (a server may send any number).
+pub const MAX_REPORTED_RETRY_AFTER_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// The parts of a response other than the body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,6 +74,9 @@ pub fn classify<V: JsonView>(
         _ => None,
     };
     let message = json.and_then(message_of);
+    if meta.status == 0 || (300..400).contains(&meta.status) {
+        return Err(redirect(meta));
+    }
     let mut error = if (200..300).contains(&meta.status) {
         match json.filter(|v| body_fits(*v, expect)) {
             Some(_) => return Ok(Success { message }),
@@ -85,9 +99,26 @@ pub fn classify<V: JsonView>(
         error.retry_after_ms = meta
             .retry_after
             .as_deref()
-            .and_then(|h| parse_retry_after(h, now_ms));
+            .and_then(|h| parse_retry_after(h, now_ms))
+            .map(|ms| ms.min(MAX_REPORTED_RETRY_AFTER_MS));
     }
     Err(error)
+}
+
+/// A redirect (a 3xx, or the opaque redirect a browser reports as status 0): the API never
+/// redirects, and following one could turn a DELETE into a GET that "succeeds".
+pub fn redirect(meta: &ResponseMeta) -> ApiError {
+    let mut message = String::from("The server answered with a redirect");
+    if meta.status != 0 {
+        message.push_str(" (HTTP ");
+        push_number(&mut message, u64::from(meta.status));
+        message.push(')');
+    }
+    message.push_str(", which the client does not follow: check baseUrl.");
+    let mut error = ApiError::new(ErrorCode::HttpError, message);
+    error.status = (meta.status != 0).then_some(meta.status);
+    error.request_id.clone_from(&meta.request_id);
+    error
 }
 
 /// The code for an error status, refined by the message where the API has several meanings.
@@ -161,6 +192,8 @@ fn describe<V>(status: u16, body: &Body<V>) -> String {
             " with JSON that is not the documented response."
         }
         Body::Json(_) => " without a message.",
+        Body::TooLarge => " with a body larger than the 16 MiB the client reads.",
+        Body::Unredactable => " with a body nested too deep to read safely.",
     });
     m
 }

@@ -310,3 +310,46 @@ mod props {
         }
     }
 }
+
+#[test]
+fn redirects_are_errors_even_with_a_success_body() {
+    let ok_body = body(r#"{"success":true,"message":"Agent deleted successfully"}"#);
+    for status in [0u16, 300, 301, 302, 303, 307, 308, 399] {
+        let e = classify(&meta(status), &ok_body, Expect::Message, 0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::HttpError, "{status}");
+        assert!(e.message.contains("redirect"), "{}", e.message);
+        assert_eq!(e.status, (status != 0).then_some(status));
+    }
+}
+
+#[test]
+fn huge_retry_after_is_clamped_to_a_day() {
+    for header in [
+        "18446744073709551615",
+        "99999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        let m = ResponseMeta {
+            status: 429,
+            request_id: None,
+            retry_after: Some(header.into()),
+        };
+        let e = classify(&m, &body(""), Expect::Message, 0).unwrap_err();
+        assert_eq!(
+            e.retry_after_ms,
+            Some(MAX_REPORTED_RETRY_AFTER_MS),
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn bodies_over_the_cap_keep_an_error_status_and_fail_a_success() {
+    let e = classify::<Value>(&meta(500), &Body::TooLarge, Expect::Message, 0).unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::ServerError, Some(500)));
+    assert!(e.message.contains("16 MiB"), "{}", e.message);
+    let e = classify::<Value>(&meta(200), &Body::TooLarge, Expect::Message, 0).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidResponse);
+    let e = classify::<Value>(&meta(404), &Body::Unredactable, Expect::Message, 0).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+}

@@ -166,7 +166,8 @@ fn host_of(authority: &str) -> Option<&str> {
 
 fn is_loopback(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+    // Not `*.localhost`: outside browsers such names may resolve through DNS.
+    if host == "localhost" || host == "[::1]" {
         return true;
     }
     let octets: Vec<&str> = host.split('.').collect();
@@ -277,6 +278,9 @@ mod tests {
             ("http://app.talkover.ai", "https"),
             ("http://10.0.0.1", "https"),
             ("http://127.0.0.1.evil.com", "https"),
+            ("http://evil.localhost", "https"),
+            ("http://localhost.evil.com", "https"),
+            ("http://0.0.0.0", "https"),
             ("https://", "host"),
             ("https://exa mple.com", "whitespace"),
             ("https://a:99999999", "host"),

@@ -3,27 +3,16 @@
 //! the wasm).
 
 use crate::proto::JsonView;
+use crate::sys::{clear_timeout, off_abort, on_abort, own, set_timeout};
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32, argument: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
-
+/// Own properties only: a body without `data` never borrows one planted on `Object.prototype`.
 impl JsonView for JsValue {
     fn get(&self, key: &str) -> Option<Self> {
-        if !JsValue::is_object(self) {
-            return None;
-        }
-        Reflect::get(self, &JsValue::from_str(key))
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
+        Some(own(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
     }
     fn string(&self) -> Option<String> {
         self.as_string()
@@ -71,11 +60,8 @@ impl Deadline {
             None => JsValue::UNDEFINED,
         };
         if let (Some(rej), Some(signal)) = (&reject, signal) {
-            // An already aborted signal never fires again: settle at once instead.
-            let _ = match signal.aborted() {
-                true => rej.call0(&JsValue::UNDEFINED).map(drop),
-                false => signal.add_event_listener_with_callback("abort", rej),
-            };
+            // Settles at once for an already aborted signal; one listener per signal in all.
+            on_abort(signal, rej);
         }
         Self {
             promise,
@@ -121,7 +107,7 @@ impl Drop for Deadline {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
         if let (Some(rej), Some(signal)) = (&self.reject, &self.signal) {
-            let _ = signal.remove_event_listener_with_callback("abort", rej);
+            off_abort(signal, rej);
         }
     }
 }
@@ -141,20 +127,4 @@ pub fn describe_rejection(reason: &JsValue) -> Option<String> {
         }
     }
     Some(text)
-}
-
-/// `value` with every occurrence of `secret` in its strings (keys included) replaced: a server
-/// could echo the token anywhere in an error body, which becomes `TalkoverError.details`.
-pub fn redact_json(value: &JsValue, secret: &str) -> JsValue {
-    let Some(mut text) = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|t| t.as_string())
-    else {
-        return value.clone();
-    };
-    if secret.is_empty() || !crate::proto::error::contains(&text, secret) {
-        return value.clone();
-    }
-    crate::proto::error::redact(&mut text, secret);
-    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
 }

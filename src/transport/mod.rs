@@ -80,6 +80,7 @@ impl Transport {
                 Err(failure) => failure,
             };
             if outcome_unknown && spec.gone_code == Some(failure.error.code) {
+                failure.error.redact(self.token());
                 let request_id = failure.error.request_id.take();
                 return Ok(Reply {
                     body: JsValue::NULL,
@@ -94,8 +95,8 @@ impl Transport {
                 self.retry
                     .delay_after(attempt, &failure.error, spec.idempotent(), jitter)
             else {
+                // The body was redacted as it was read (`sys::receive`).
                 failure.error.redact(self.token());
-                failure.details = js::redact_json(&failure.details, self.token());
                 return Err(failure);
             };
             if Deadline::arm(wait.min(u64::from(u32::MAX)) as u32, signal)
@@ -109,7 +110,8 @@ impl Transport {
         }
     }
 
-    fn token(&self) -> &str {
+    /// The secret to redact: every body, message and request id is cleaned of it.
+    pub(crate) fn token(&self) -> &str {
         self.authorization.strip_prefix("Bearer ").unwrap_or("")
     }
 }

@@ -1,0 +1,189 @@
+// The JavaScript helpers the wasm imports (declared in src/sys.rs). Each does in one call what
+// would otherwise cross the JS/wasm boundary many times, none throws into the wasm, and none
+// reads anything through Object.prototype, so code planted there cannot steer the client.
+
+/** Bodies are read up to this many bytes (16 MiB) and no further. */
+export const BODY_CAP = 16 * 1024 * 1024;
+
+// What `receive` found in a body; src/sys.rs mirrors these numbers.
+const EMPTY = 0;
+const JSON_BODY = 1;
+const NOT_JSON = 2;
+const TOO_LARGE = 3;
+const UNREDACTABLE = 4;
+const REDIRECTED = 5;
+const NOT_A_RESPONSE = 6;
+
+/** `o[key]` when `o` is an object with `key` as its own property, else `undefined`. */
+export function own(o, key) {
+  try {
+    return (typeof o === 'object' || typeof o === 'function') && o !== null && Object.hasOwn(o, key) ? o[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `list[index]` when the array has it (a hole never reads a value planted on the prototype). */
+export function ownAt(list, index) {
+  return own(list, index);
+}
+
+/** A string without lone surrogates (which would reach the wasm as U+FFFD). */
+export function isWellFormed(s) {
+  if (typeof s.isWellFormed === 'function') return s.isWellFormed();
+  try {
+    encodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `init` of a request. Null-prototype objects: no setter planted on Object.prototype sees
+ * the Authorization header, and fetch reads no option (body, credentials...) from there.
+ */
+export function requestInit(method, authorization, signal) {
+  const headers = { __proto__: null, Authorization: authorization, Accept: 'application/json' };
+  return { __proto__: null, method, headers, signal, redirect: 'manual' };
+}
+
+/**
+ * Reads a response as `[status, requestId, retryAfter, kind, body]`: the body read up to
+ * BODY_CAP, parsed, and with every copy of `secret` replaced in every string. Rejects only when
+ * reading the body fails (a network error); anything malformed is a `kind`.
+ */
+export async function receive(response, secret) {
+  const status = statusOf(response);
+  if (status === null) return [null, null, null, NOT_A_RESPONSE, null];
+  const requestId = header(response, 'x-request-id') ?? header(response, 'request-id') ?? header(response, 'cf-ray');
+  const retryAfter = header(response, 'retry-after');
+  const head = [status, requestId, retryAfter];
+  if (response.redirected === true || response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+    discard(response);
+    return [...head, response.redirected === true ? REDIRECTED : EMPTY, null];
+  }
+  const text = await readCapped(response);
+  if (text === null) return [...head, TOO_LARGE, null];
+  return [...head, ...parse(text, secret)];
+}
+
+function statusOf(response) {
+  try {
+    const status = response?.status;
+    const readable = typeof response.body?.getReader === 'function' || typeof response.text === 'function';
+    return Number.isInteger(status) && status >= 0 && status <= 999 && readable ? status : null;
+  } catch {
+    return null;
+  }
+}
+
+function header(response, name) {
+  try {
+    const value = response.headers.get(name);
+    return typeof value === 'string' && value !== '' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function discard(response) {
+  try {
+    response.body?.cancel?.().catch?.(() => {});
+  } catch {
+    // Nothing to free.
+  }
+}
+
+/** The body as text, or `null` when it is larger than BODY_CAP (then it is not read on). */
+async function readCapped(response) {
+  if (Number(header(response, 'content-length')) > BODY_CAP) {
+    discard(response);
+    return null;
+  }
+  const body = response.body;
+  if (typeof body?.getReader !== 'function') {
+    const text = await response.text();
+    return typeof text !== 'string' ? '' : text.length > BODY_CAP ? null : text;
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > BODY_CAP) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** `[kind, value]`: the parsed body with `secret` redacted, or why there is none. */
+function parse(text, secret) {
+  if (text.trim() === '') return [EMPTY, null];
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [NOT_JSON, null];
+  }
+  // Without a backslash every string of the body is a literal slice of the text.
+  if (!text.includes(secret) && !text.includes('\\')) return [JSON_BODY, value];
+  try {
+    return [JSON_BODY, scrub(value, secret)];
+  } catch {
+    // Too deep to walk: dropped rather than passed through.
+    return [UNREDACTABLE, null];
+  }
+}
+
+/** A copy of a parsed JSON value with `secret` replaced in every string, keys included. */
+function scrub(value, secret) {
+  if (typeof value === 'string') return value.includes(secret) ? value.split(secret).join('[redacted]') : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, secret));
+  return Object.fromEntries(Object.keys(value).map((k) => [scrub(k, secret), scrub(value[k], secret)]));
+}
+
+/** Calls a caller's callback; a throw or a rejected promise changes nothing. */
+export function callQuietly(callback, argument) {
+  try {
+    const returned = callback(argument);
+    if (returned !== null && (typeof returned === 'object' || typeof returned === 'function')) {
+      Promise.resolve(returned).catch(() => {});
+    }
+  } catch {
+    // The callback's own problem.
+  }
+}
+
+// One 'abort' listener per signal however many calls wait on it: Node warns from 11 listeners.
+const waiting = new WeakMap();
+
+/** Calls `fn` once when `signal` aborts (at once if it already has). */
+export function onAbort(signal, fn) {
+  try {
+    if (signal.aborted) return void fn();
+    let set = waiting.get(signal);
+    if (!set) {
+      set = new Set();
+      signal.addEventListener('abort', () => {
+        waiting.delete(signal);
+        for (const f of set) f();
+      }, { once: true });
+      waiting.set(signal, set);
+    }
+    set.add(fn);
+  } catch {
+    // A signal-like object that cannot be listened to: the call runs to its own deadline.
+  }
+}
+
+/** Forgets `fn` (the wait it belonged to is over). */
+export function offAbort(signal, fn) {
+  waiting.get(signal)?.delete(fn);
+}
