@@ -527,6 +527,7 @@ test('an upstream echoing the token everywhere: no response, header or log line 
     for (const r of responses) if (r.body?.error) assert.ok(r.body.error.message.length <= 300, 'upstream text is bounded');
     const { summary } = await trigger(await startBuilt({ TALKOVER_BASE_URL: echo.url, CLEANUP_DRY_RUN: 'false' }));
     assert.equal(summary.matched, 3, JSON.stringify(summary));
+    assert.equal(summary.listing.unusableIds, 1, 'an agent id the Worker refuses ("..") does not fail the run');
     assert.equal(summary.deleted, 2);
   } finally {
     await echo.stop();
@@ -655,6 +656,17 @@ test('SUBREQUEST_BUDGET: a bad value is WORKER_MISCONFIGURED; work that cannot f
   const ok = await call(mf, 'DELETE', `/agents/${agent.id}`);
   assert.deepEqual(ok.body.subrequests, { used: 1, budget: 50 });
   await tiny.dispose();
+});
+
+test('settings of another type (JSON vars) neither crash the Worker nor delete', async () => {
+  await scheduledFixtures();
+  const before = await ids();
+  const w = await startBuilt({ ALLOWED_ORIGIN: 42, CLEANUP_DRY_RUN: false, CALLER_SECRET: CALLER_SECRET });
+  assertError(await call(w, 'DELETE', '/agents/no-such-agent', { headers: { ...auth, origin: ORIGIN } }), 404, 'AGENT_NOT_FOUND');
+  const { summary } = await trigger(w);
+  assert.equal(summary.dryRun, true, 'a boolean false is not the string "false"');
+  assert.deepEqual(await ids(), before);
+  await w.dispose();
 });
 
 test('POST /cleanup bodies: unknown fields, lone surrogates, over-long ids and huge bodies are refused', async () => {

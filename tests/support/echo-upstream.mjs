@@ -52,7 +52,7 @@ function answer(method, path, forms, seen) {
   const id = decodeURIComponent(path.split('/')[2] ?? '');
   const ok = (body) => ({ status: 200, body: { success: true, ...body } });
   if (method === 'GET' && path === '/agents') {
-    const data = ['sb-echo-1', `sb-${forms.all[0]}`, 'sb-echo-fail-500'].map((i) => agent(i, forms, 'draft'));
+    const data = ['sb-echo-1', `sb-${forms.all[0]}`, 'sb-echo-fail-500', '..'].map((i) => agent(i, forms, 'draft'));
     return ok({ data, meta: { current_page: 1, per_page: 100, total: data.length, last_page: 1 } });
   }
   if (path.endsWith('/calls')) return ok({ data: [], pagination: { total: 0, current_page: 1, last_page: 1 } });

@@ -7,6 +7,7 @@ import { cleanupWithinBudget } from './cleanup.js';
 import { makeClient } from './client.js';
 import { cronDryRun, intSetting, maxAgeDays } from './config.js';
 import { asError, stripError } from './errors.js';
+import { idProblem } from './request.js';
 
 const DAY_MS = 86_400_000;
 const PER_PAGE = 100;
@@ -65,7 +66,7 @@ async function cleanStaleDrafts(env, now, summary) {
 async function staleDrafts(client, meter, cutoff, { options, keep }) {
   const agentCost = Meter.agentSteps(options);
   const candidates = [];
-  const listing = { pages: 0, complete: false, stoppedBy: null };
+  const listing = { pages: 0, complete: false, stoppedBy: null, unusableIds: 0 };
   for (let page = 1; ; page++) {
     const reserve = Math.min(candidates.length + 1, Math.max(keep, 1)) * agentCost;
     if (!meter.fits(1 + reserve)) {
@@ -74,7 +75,7 @@ async function staleDrafts(client, meter, cutoff, { options, keep }) {
     }
     const { data, meta } = await client.listAgents({ status: 'draft', perPage: PER_PAGE, page, signal: meter.signal });
     listing.pages = page;
-    for (const agent of Array.isArray(data) ? data : []) collect(agent, cutoff, candidates);
+    for (const agent of Array.isArray(data) ? data : []) listing.unusableIds += collect(agent, cutoff, candidates);
     if (!Array.isArray(data) || data.length === 0 || !meta || !(page < meta.last_page)) {
       listing.complete = true;
       break;
@@ -84,12 +85,15 @@ async function staleDrafts(client, meter, cutoff, { options, keep }) {
   return { candidates, listing };
 }
 
+/** Adds `agent` to `candidates` if the rule matches; 1 when it matches but its id is unusable. */
 function collect(agent, cutoff, candidates) {
   const created = Date.parse(agent?.created_at);
   // Re-check the status too: the rule must hold even if a filter were ignored upstream.
-  if (agent?.is_sandbox === true && agent.current_status === 'draft' && typeof agent.id === 'string' && created < cutoff) {
-    candidates.push({ id: agent.id, created });
-  }
+  if (!(agent?.is_sandbox === true && agent.current_status === 'draft' && created < cutoff)) return 0;
+  // An id the Worker would refuse (not a string, empty, "..", lone surrogate) must not fail the run.
+  if (idProblem(agent.id) !== null) return 1;
+  candidates.push({ id: agent.id, created });
+  return 0;
 }
 
 function reportSummary(report) {
