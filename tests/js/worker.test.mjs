@@ -619,6 +619,31 @@ test('POST /cleanup with a flaky upstream: retries and restores count, the budge
   await w.dispose();
 });
 
+test('an agent starts only when all its steps fit, the restore of a failed delete included', async () => {
+  // Worst case of one agent with unpublish: read, backup, 3 call counts, unpublish, delete,
+  // restore = 8 requests (x attempts). With a budget of exactly 8 the restore still happens;
+  // with 7 the agent is not started at all.
+  const [a, b] = await publishedAgents('br', 2);
+  for (const [budget, id] of [[8, a], [7, b]]) {
+    const w = await startBuilt({ SUBREQUEST_BUDGET: String(budget) });
+    await emu.admin.clearRequests();
+    await emu.admin.fault('DELETE', apiPath(id), [{ kind: 'status', status: 500 }]);
+    const res = await call(w, 'POST', '/cleanup', { body: { agentIds: [id], unpublish: true } });
+    await emu.admin.clearFaults();
+    const sent = await assertBudget(res.body.subrequests, budget);
+    const [r] = res.body.results;
+    if (budget === 8) {
+      assert.equal(sent, 8, 'the plan is the worst case exactly');
+      assert.deepEqual([r.outcome, r.unpublished], ['failed', false], JSON.stringify(r));
+    } else {
+      assert.equal(sent, 0);
+      assert.deepEqual([r.outcome, r.reason], ['skipped', 'SUBREQUEST_BUDGET']);
+    }
+    assert.equal((await emu.admin.agent(id)).current_status, 'published');
+    await w.dispose();
+  }
+});
+
 test('scheduled: a big listing stops at the budget and says how far it got', async () => {
   await emu.admin.reset(10_000);
   for (const [budget, complete] of [[50, false], [1000, true]]) {
