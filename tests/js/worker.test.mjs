@@ -683,6 +683,24 @@ test('SUBREQUEST_BUDGET: a bad value is WORKER_MISCONFIGURED; work that cannot f
   await tiny.dispose();
 });
 
+test('a destructive var set to a value not understood refuses the run instead of guessing', async () => {
+  await scheduledFixtures();
+  const before = await ids();
+  await emu.admin.clearRequests();
+  for (const [name, value] of [['CLEANUP_MAX_PER_RUN', '-1'], ['CLEANUP_MAX_PER_RUN', '1e9'], ['CLEANUP_MAX_PER_RUN', 'all'], ['TALKOVER_MAX_RETRIES', 'lots']]) {
+    const w = await startBuilt({ [name]: value });
+    const { result, summary } = await trigger(w);
+    assert.equal(result.outcome, 'exception', `${name}=${value}`);
+    assert.equal(summary.error.code, 'WORKER_MISCONFIGURED');
+    await w.dispose();
+  }
+  const w = await startBuilt({ CLEANUP_MAX_IDS: 'many' });
+  assertError(await call(w, 'POST', '/cleanup', { body: { agentIds: ['sb-old-1'] } }), 500, 'WORKER_MISCONFIGURED');
+  await w.dispose();
+  assert.deepEqual(await emu.admin.requests(), [], 'nothing sent');
+  assert.deepEqual(await ids(), before);
+});
+
 test('settings of another type (JSON vars) neither crash the Worker nor delete', async () => {
   await scheduledFixtures();
   const before = await ids();

@@ -32,10 +32,10 @@ function withIds(route, ...segments) {
   return route;
 }
 
-/** Runs a matched, authorized route with the right method; `ctx.meter` is set for failure(). */
-export async function handle(match, request, env, ctx) {
+/** Runs a matched, authorized route with the right method; `state.meter` is set for failure(). */
+export async function handle(match, request, env, state) {
   const { client, meter } = makeClient(env);
-  ctx.meter = meter;
+  state.meter = meter;
   if (match.name === 'delete-agent') return deleteAgent(client, meter, match);
   if (match.name === 'delete-training') return deleteTraining(client, meter, match, request);
   return cleanup(client, meter, request, env); // POST /cleanup
