@@ -701,6 +701,14 @@ test('a destructive var set to a value not understood refuses the run instead of
   assert.deepEqual(await ids(), before);
 });
 
+test('an upstream Retry-After is passed on clamped to a day', async () => {
+  const agent = await draft();
+  await emu.admin.fault('DELETE', apiPath(agent.id), [{ kind: 'status', status: 429, headers: { 'retry-after': '99999999999' } }]);
+  const res = await call(mf, 'DELETE', `/agents/${agent.id}`);
+  assertError(res, 429, 'RATE_LIMITED');
+  assert.equal(res.headers.get('retry-after'), '86400');
+});
+
 test('settings of another type (JSON vars) neither crash the Worker nor delete', async () => {
   await scheduledFixtures();
   const before = await ids();

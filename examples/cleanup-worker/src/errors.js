@@ -32,6 +32,8 @@ const STATUS_BY_CODE = Object.freeze(
 
 /** Upstream messages are cut to this many characters (an HTML page is not a message). */
 const MAX_MESSAGE = 300;
+/** The longest Retry-After passed on (a day), whatever the upstream asked for. */
+const MAX_RETRY_AFTER_S = 86_400;
 
 /** An error of this Worker's own, with its code and HTTP status. */
 export function workerError(code, httpStatus, message) {
@@ -70,7 +72,7 @@ export function failure(thrown, log, meter = null) {
   }
   const extra = {};
   if (err.retryAfterMs != null && (err.code === 'RATE_LIMITED' || err.status === 503)) {
-    extra['retry-after'] = String(Math.max(1, Math.ceil(Number(err.retryAfterMs) / 1000) || 1));
+    extra['retry-after'] = String(Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(Number(err.retryAfterMs) / 1000) || 1)));
   }
   const { code, message } = stripError(err);
   return errorResponse(statusFor(err), code, message, typeof err.requestId === 'string' ? err.requestId : null, extra);
