@@ -9,9 +9,7 @@ import { stripError } from './errors.js';
 /** The report: `{ deleted, skipped, failed, planned, results, remaining }`, results in input order. */
 export async function cleanupWithinBudget(client, meter, agentIds, options) {
   const ids = [...new Set(agentIds)];
-  // Checks every id and option before anything is sent: with an aborted signal the client
-  // validates, then reports each agent skipped without a request.
-  await client.cleanupAgents(ids, { ...options, signal: AbortSignal.abort() });
+  await validate(client, ids, options);
   const steps = Meter.agentSteps(options);
   const results = new Map();
   let next = 0;
@@ -24,6 +22,19 @@ export async function cleanupWithinBudget(client, meter, agentIds, options) {
     for (const r of report.results) results.set(r.agentId, publicResult(r, meter));
   }
   return summarize(ids.map((id) => results.get(id) ?? budgetSkip(id)));
+}
+
+/**
+ * Has the client check every id and option before anything is sent: with an aborted signal it
+ * validates, then reports each agent skipped without a request. A client that refuses an
+ * aborted signal before validating is fine too (the Worker checked the ids itself).
+ */
+async function validate(client, ids, options) {
+  try {
+    await client.cleanupAgents(ids, { ...options, signal: AbortSignal.abort() });
+  } catch (err) {
+    if (err?.code !== 'ABORTED') throw err;
+  }
 }
 
 /** A result of the client reduced to explicit fields (never spread: nothing unexpected passes). */
