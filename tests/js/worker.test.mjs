@@ -1,7 +1,9 @@
 // examples/cleanup-worker, end to end: the bundle `wrangler deploy --dry-run` produces (the exact
 // artefact a deploy uploads) runs in real workerd through miniflare, against the real emulator on
-// loopback. Covers the remote cleanup routes, every error mapping, CORS, the cron handler, and
-// that the Talkover token never reaches a response or a log line.
+// loopback. Covers the remote cleanup routes, every error mapping, CORS, the cron handler, that
+// the Talkover token never reaches a response or a log line (also with an upstream that echoes
+// it everywhere), the fail-safe CLEANUP_DRY_RUN, and the subrequest budget against the
+// emulator's request log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { ROOT, startEmulator, DEMO_TOKEN, OTHER_TOKEN } from '../support/emulator.mjs';
+import { exposes, startEchoUpstream } from '../support/echo-upstream.mjs';
 
 const EXAMPLE = join(ROOT, 'examples', 'cleanup-worker');
 const OUTDIR = join(EXAMPLE, 'dist');
@@ -121,7 +124,10 @@ async function call(worker, method, path, { headers = auth, body } = {}) {
   }
   const res = await worker.dispatchFetch(`http://cleanup.example${path}`, init);
   const text = await res.text();
-  for (const token of [DEMO_TOKEN, WRONG_TOKEN]) assert.ok(!text.includes(token), `token leaked in ${method} ${path}`);
+  const head = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
+  for (const secret of [DEMO_TOKEN, WRONG_TOKEN, CALLER_SECRET]) {
+    assert.ok(!exposes(text, secret) && !exposes(head, secret), `a secret leaked in ${method} ${path}: ${text}`);
+  }
   let parsed = null;
   try {
     parsed = text ? JSON.parse(text) : null;
@@ -157,7 +163,7 @@ after(async () => {
   for (const w of workers) await w.dispose().catch(() => {});
   await emu?.stop();
   const joined = logLines.join('\n');
-  assert.ok(!joined.includes(DEMO_TOKEN) && !joined.includes(WRONG_TOKEN), 'a token reached the Worker logs');
+  for (const secret of [DEMO_TOKEN, WRONG_TOKEN, CALLER_SECRET]) assert.ok(!exposes(joined, secret), 'a secret reached the Worker logs');
 });
 
 test('wrangler dry-run bundle uses the workerd entry of talkover-client', () => {
@@ -486,4 +492,246 @@ test('scheduled: a bad CLEANUP_MAX_AGE_DAYS refuses to run; an upstream failure 
   assert.equal(summary.error.code, 'SERVER_ERROR');
   await emu.admin.clearFaults();
   assert.deepEqual(await ids(), before);
+});
+
+// ---- hardening: token secrecy, fail-safe cron, subrequest budget ----------------------------
+
+/** The log lines written since `mark` (an index into logLines), after workerd's stdout settles. */
+async function linesSince(mark) {
+  await new Promise((r) => setTimeout(r, 200));
+  return logLines.slice(mark);
+}
+
+test('an upstream echoing the token everywhere: no response, header or log line exposes it', async () => {
+  const echo = await startEchoUpstream(DEMO_TOKEN);
+  const mark = logLines.length;
+  try {
+    const w = await startBuilt({ TALKOVER_BASE_URL: echo.url, TALKOVER_MAX_RETRIES: '1', SUBREQUEST_BUDGET: '1000' });
+    const responses = [
+      await call(w, 'DELETE', '/agents/ok-1'),
+      await call(w, 'DELETE', '/agents/gone-1'), // 500 then 404: the already-deleted path
+      await call(w, 'DELETE', '/agents/ok-1/trainings/tr-1?republish=true'),
+      await call(w, 'DELETE', '/agents/pub-1/trainings/tr-1?republish=true'),
+      await call(w, 'POST', '/cleanup', { body: { agentIds: ['ok-1', 'pub-2', 'x-fail-409', 'y-fail-500', 'html-1', 'gone-2'], unpublish: true } }),
+      await call(w, 'POST', '/cleanup', { body: { agentIds: ['ok-3', 'pub-4'], unpublish: true, dryRun: true } }),
+      await call(w, 'GET', '/cleanup'),
+      await call(w, 'GET', '/agents/ok-1'),
+      await call(w, 'GET', '/nowhere'),
+    ];
+    for (const status of [404, 409, 422, 500, 403, 401]) responses.push(await call(w, 'DELETE', `/agents/a-fail-${status}`));
+    responses.push(await call(w, 'DELETE', '/agents/html-2'));
+    assert.equal(responses[0].status, 200, responses[0].text);
+    assert.equal(responses[1].body.alreadyDeleted, true, responses[1].text);
+    assert.equal(responses[4].body.results.length, 6, responses[4].text);
+    assert.ok(responses.some((r) => r.body?.error?.requestId), 'upstream request ids are passed on, scrubbed');
+    for (const r of responses) if (r.body?.error) assert.ok(r.body.error.message.length <= 300, 'upstream text is bounded');
+    const { summary } = await trigger(await startBuilt({ TALKOVER_BASE_URL: echo.url, CLEANUP_DRY_RUN: 'false' }));
+    assert.equal(summary.matched, 3, JSON.stringify(summary));
+    assert.equal(summary.listing.unusableIds, 1, 'an agent id the Worker refuses ("..") does not fail the run');
+    assert.equal(summary.deleted, 2);
+  } finally {
+    await echo.stop();
+  }
+  const lines = await linesSince(mark);
+  assert.ok(lines.some((l) => l.includes('talkover.scheduled_cleanup')));
+  for (const line of lines) assert.ok(!exposes(line, DEMO_TOKEN), `token in a log line: ${line}`);
+});
+
+test('scheduled: only CLEANUP_DRY_RUN exactly "false" deletes (unset, empty, unknown: dry run)', async () => {
+  for (const value of [undefined, '', 'TRUE', '0', 'no', 'false ', 'False', 'true', 'false']) {
+    await scheduledFixtures();
+    await emu.admin.clearRequests();
+    const w = await startBuilt({ CLEANUP_DRY_RUN: value });
+    const { summary } = await trigger(w);
+    await w.dispose();
+    const changes = (await emu.admin.requests()).filter((r) => r.method !== 'GET');
+    const label = JSON.stringify(value ?? 'unset');
+    if (value === 'false') {
+      assert.ok(changes.some((r) => r.method === 'DELETE'), `${label} deletes`);
+      assert.equal(summary.dryRun, false, label);
+    } else {
+      assert.deepEqual(changes, [], `${label} must send no DELETE, unpublish or publish`);
+      assert.equal(summary.dryRun, true, label);
+      assert.equal(summary.deleted, 0, label);
+    }
+  }
+});
+
+/** Checks the Worker's `subrequests` against the emulator's request log. */
+async function assertBudget(subrequests, budget) {
+  const sent = (await emu.admin.requests()).length;
+  assert.ok(sent <= budget, `the emulator saw ${sent} requests; the budget is ${budget}`);
+  assert.deepEqual(subrequests, { used: sent, budget }, 'the Worker counts every upstream request the emulator saw');
+  return sent;
+}
+
+async function publishedAgents(prefix, n) {
+  const ids = [];
+  for (let i = 0; i < n; i++) ids.push((await emu.admin.createAgent({ id: `${prefix}-${String(i).padStart(3, '0')}`, current_status: 'published' })).id);
+  return ids;
+}
+
+/** Each agent is gone (deleted) or untouched and still published; never left unpublished. */
+async function assertNoneHalfDone(body, ids) {
+  const state = new Map((await emu.admin.state()).agents.map((a) => [a.id, a]));
+  const byId = new Map(body.results.map((r) => [r.agentId, r]));
+  assert.equal(byId.size, ids.length, 'a result for every id, none dropped');
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (r.outcome === 'deleted') assert.equal(state.get(id), undefined, id);
+    else assert.equal(state.get(id)?.current_status, 'published', `${id} ${JSON.stringify(r)}`);
+  }
+  const budgetSkips = body.results.filter((r) => r.reason === 'SUBREQUEST_BUDGET').map((r) => r.agentId);
+  assert.deepEqual(body.remaining, budgetSkips, '`remaining` lists what did not fit');
+  return budgetSkips;
+}
+
+test('POST /cleanup of 100 published ids stays within the default budget of 50 and reports the rest', async () => {
+  const ids = await publishedAgents('bp', 100);
+  const w = await startBuilt({ TALKOVER_MAX_RETRIES: '2', SUBREQUEST_BUDGET: undefined });
+  await emu.admin.clearRequests();
+  const res = await call(w, 'POST', '/cleanup', { body: { agentIds: ids, unpublish: true } });
+  assert.equal(res.status, 200, res.text);
+  await assertBudget(res.body.subrequests, 50);
+  const skipped = await assertNoneHalfDone(res.body, ids);
+  assert.ok(res.body.deleted >= 1 && res.body.deleted + skipped.length === 100, res.text);
+  assert.equal(res.body.skipped, skipped.length);
+  await w.dispose();
+});
+
+test('POST /cleanup with a flaky upstream: retries and restores count, the budget holds exactly', async () => {
+  const ids = await publishedAgents('bf', 20);
+  const w = await startBuilt({ TALKOVER_MAX_RETRIES: '2', SUBREQUEST_BUDGET: '120' });
+  await emu.admin.clearRequests();
+  // The first agent's delete always fails, so it is unpublished, then published again.
+  await emu.admin.fault('DELETE', apiPath(ids[0]), Array(3).fill({ kind: 'status', status: 500 }));
+  const flaky = [{ kind: 'status', status: 500 }, { kind: 'pass' }, { kind: 'pass' }, { kind: 'close' }, { kind: 'pass' }, { kind: 'pass' }];
+  await emu.admin.fault('*', '/api/v1/agents/*', Array(4).fill(flaky).flat());
+  const res = await call(w, 'POST', '/cleanup', { body: { agentIds: ids, unpublish: true, concurrency: 1 } });
+  await emu.admin.clearFaults();
+  assert.equal(res.status, 200, res.text);
+  const sent = await assertBudget(res.body.subrequests, 120);
+  await assertNoneHalfDone(res.body, ids);
+  const first = res.body.results[0];
+  assert.equal(first.outcome, 'failed', JSON.stringify(first));
+  assert.equal(first.unpublished, false, 'restored after the failed delete');
+  assert.ok(sent > 0 && res.body.deleted >= 1, res.text);
+  await w.dispose();
+});
+
+test('an agent starts only when all its steps fit, the restore of a failed delete included', async () => {
+  // Worst case of one agent with unpublish: read, backup, 3 call counts, unpublish, delete,
+  // restore = 8 requests (x attempts). With a budget of exactly 8 the restore still happens;
+  // with 7 the agent is not started at all.
+  const [a, b] = await publishedAgents('br', 2);
+  for (const [budget, id] of [[8, a], [7, b]]) {
+    const w = await startBuilt({ SUBREQUEST_BUDGET: String(budget) });
+    await emu.admin.clearRequests();
+    await emu.admin.fault('DELETE', apiPath(id), [{ kind: 'status', status: 500 }]);
+    const res = await call(w, 'POST', '/cleanup', { body: { agentIds: [id], unpublish: true } });
+    await emu.admin.clearFaults();
+    const sent = await assertBudget(res.body.subrequests, budget);
+    const [r] = res.body.results;
+    if (budget === 8) {
+      assert.equal(sent, 8, 'the plan is the worst case exactly');
+      assert.deepEqual([r.outcome, r.unpublished], ['failed', false], JSON.stringify(r));
+    } else {
+      assert.equal(sent, 0);
+      assert.deepEqual([r.outcome, r.reason], ['skipped', 'SUBREQUEST_BUDGET']);
+    }
+    assert.equal((await emu.admin.agent(id)).current_status, 'published');
+    await w.dispose();
+  }
+});
+
+test('scheduled: a big listing stops at the budget and says how far it got', async () => {
+  await emu.admin.reset(10_000);
+  for (const [budget, complete] of [[50, false], [1000, true]]) {
+    await emu.admin.clearRequests();
+    const w = await startBuilt({ SUBREQUEST_BUDGET: String(budget) });
+    const { summary } = await trigger(w);
+    await w.dispose();
+    await assertBudget(summary.subrequests, budget);
+    const pages = (await emu.admin.requests()).filter((r) => r.method === 'GET' && r.path === '/api/v1/agents').length;
+    assert.equal(summary.listing.pages, pages, JSON.stringify(summary.listing));
+    assert.equal(summary.listing.complete, complete, JSON.stringify(summary));
+    if (!complete) assert.equal(summary.listing.stoppedBy, 'SUBREQUEST_BUDGET');
+  }
+  await emu.admin.reset('demo');
+});
+
+test('SUBREQUEST_BUDGET: a bad value is WORKER_MISCONFIGURED; work that cannot fit is refused unsent', async () => {
+  for (const value of ['0', 'abc', '-5', '10001', '1.5', '12x']) {
+    const w = await startBuilt({ SUBREQUEST_BUDGET: value });
+    assertError(await call(w, 'DELETE', '/agents/x'), 500, 'WORKER_MISCONFIGURED');
+    const { result, summary } = await trigger(w);
+    assert.equal(result.outcome, 'exception');
+    assert.equal(summary.error.code, 'WORKER_MISCONFIGURED');
+    await w.dispose();
+  }
+  const agent = await draft();
+  const tiny = await startBuilt({ SUBREQUEST_BUDGET: '2', TALKOVER_MAX_RETRIES: '2' });
+  await emu.admin.clearRequests();
+  assertError(await call(tiny, 'DELETE', `/agents/${agent.id}`), 503, 'SUBREQUEST_BUDGET');
+  const res = await call(tiny, 'POST', '/cleanup', { body: { agentIds: [agent.id] } });
+  assert.deepEqual(res.body.remaining, [agent.id], res.text);
+  assert.equal(res.body.results[0].reason, 'SUBREQUEST_BUDGET');
+  assert.deepEqual(await emu.admin.requests(), [], 'nothing sent');
+  assert.ok(await emu.admin.agent(agent.id));
+  const ok = await call(mf, 'DELETE', `/agents/${agent.id}`);
+  assert.deepEqual(ok.body.subrequests, { used: 1, budget: 50 });
+  await tiny.dispose();
+});
+
+test('a destructive var set to a value not understood refuses the run instead of guessing', async () => {
+  await scheduledFixtures();
+  const before = await ids();
+  await emu.admin.clearRequests();
+  for (const [name, value] of [['CLEANUP_MAX_PER_RUN', '-1'], ['CLEANUP_MAX_PER_RUN', '1e9'], ['CLEANUP_MAX_PER_RUN', 'all'], ['TALKOVER_MAX_RETRIES', 'lots']]) {
+    const w = await startBuilt({ [name]: value });
+    const { result, summary } = await trigger(w);
+    assert.equal(result.outcome, 'exception', `${name}=${value}`);
+    assert.equal(summary.error.code, 'WORKER_MISCONFIGURED');
+    await w.dispose();
+  }
+  const w = await startBuilt({ CLEANUP_MAX_IDS: 'many' });
+  assertError(await call(w, 'POST', '/cleanup', { body: { agentIds: ['sb-old-1'] } }), 500, 'WORKER_MISCONFIGURED');
+  await w.dispose();
+  assert.deepEqual(await emu.admin.requests(), [], 'nothing sent');
+  assert.deepEqual(await ids(), before);
+});
+
+test('an upstream Retry-After is passed on clamped to a day', async () => {
+  const agent = await draft();
+  await emu.admin.fault('DELETE', apiPath(agent.id), [{ kind: 'status', status: 429, headers: { 'retry-after': '99999999999' } }]);
+  const res = await call(mf, 'DELETE', `/agents/${agent.id}`);
+  assertError(res, 429, 'RATE_LIMITED');
+  assert.equal(res.headers.get('retry-after'), '86400');
+});
+
+test('settings of another type (JSON vars) neither crash the Worker nor delete', async () => {
+  await scheduledFixtures();
+  const before = await ids();
+  const w = await startBuilt({ ALLOWED_ORIGIN: 42, CLEANUP_DRY_RUN: false, CALLER_SECRET: CALLER_SECRET });
+  assertError(await call(w, 'DELETE', '/agents/no-such-agent', { headers: { ...auth, origin: ORIGIN } }), 404, 'AGENT_NOT_FOUND');
+  const { summary } = await trigger(w);
+  assert.equal(summary.dryRun, true, 'a boolean false is not the string "false"');
+  assert.deepEqual(await ids(), before);
+  await w.dispose();
+});
+
+test('POST /cleanup bodies: unknown fields, lone surrogates, over-long ids and huge bodies are refused', async () => {
+  await emu.admin.clearRequests();
+  const bodies = [
+    '{"agentIds":["x"],"__proto__":{"unpublish":true}}',
+    { agentIds: ['x'], backup: false },
+    { agentIds: ['a\uD800', 'a\uDBFF'] },
+    { agentIds: ['x'.repeat(257)] },
+    { agentIds: ['x'], concurrency: 1.5 },
+  ];
+  for (const body of bodies) assertError(await call(mf, 'POST', '/cleanup', { body }), 400, 'INVALID_ARGUMENT');
+  const huge = JSON.stringify({ agentIds: ['x'], pad: 'p'.repeat(2 << 20) });
+  assertError(await call(mf, 'POST', '/cleanup', { body: huge }), 413, 'PAYLOAD_TOO_LARGE');
+  assertError(await call(mf, 'DELETE', `/agents/${encodeURIComponent('x'.repeat(300))}`), 400, 'INVALID_ARGUMENT');
+  assert.deepEqual(await emu.admin.requests(), [], 'nothing sent for a refused body');
 });

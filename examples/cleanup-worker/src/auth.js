@@ -1,10 +1,11 @@
 // Caller authentication (CALLER_SECRET, constant-time) and CORS for ALLOWED_ORIGIN.
+import { stringSetting } from './config.js';
 import { errorResponse } from './http.js';
 
 const ALLOWED_METHODS = 'DELETE, POST, OPTIONS';
 
 export async function callerAuthorized(request, env) {
-  const secret = typeof env.CALLER_SECRET === 'string' ? env.CALLER_SECRET.trim() : '';
+  const secret = stringSetting(env, 'CALLER_SECRET').trim();
   if (secret.length === 0) return false; // fail closed: no secret configured, nobody gets in
   const header = request.headers.get('authorization') ?? '';
   const m = /^Bearer[ ]+(\S.*)$/i.exec(header);
@@ -26,7 +27,7 @@ export async function callerAuthorized(request, env) {
 
 export function corsHeaders(request, env) {
   const origin = request.headers.get('origin');
-  const allowed = (env.ALLOWED_ORIGIN ?? '').trim();
+  const allowed = stringSetting(env, 'ALLOWED_ORIGIN').trim();
   const headers = { vary: 'Origin' };
   if (origin && allowed && origin === allowed) {
     headers['access-control-allow-origin'] = origin;

@@ -1,28 +1,23 @@
-// The TalkoverClient made from env (one per request / cron event), and integer vars.
+// The TalkoverClient made from env (one per request / cron event), sending through the
+// invocation's subrequest Meter.
 import { TalkoverClient } from 'talkover-client';
+import { Meter } from './budget.js';
+import { intSetting, stringSetting } from './config.js';
 import { asError, configError } from './errors.js';
 
+/** `{ client, meter }` for this invocation; throws WORKER_MISCONFIGURED on a bad setting. */
 export function makeClient(env) {
-  if (typeof env.TALKOVER_TOKEN !== 'string' || env.TALKOVER_TOKEN === '') {
-    throw configError('TALKOVER_TOKEN is not set (wrangler secret put TALKOVER_TOKEN).');
-  }
-  const options = {
-    token: env.TALKOVER_TOKEN,
-    timeoutMs: intVar(env.TALKOVER_TIMEOUT_MS, 10_000),
-    maxRetries: intVar(env.TALKOVER_MAX_RETRIES, 2),
-  };
-  if (env.TALKOVER_BASE_URL) options.baseUrl = env.TALKOVER_BASE_URL;
+  const token = stringSetting(env, 'TALKOVER_TOKEN');
+  if (token === '') throw configError('TALKOVER_TOKEN is not set (wrangler secret put TALKOVER_TOKEN).');
+  const maxRetries = intSetting(env, 'TALKOVER_MAX_RETRIES');
+  const meter = new Meter(intSetting(env, 'SUBREQUEST_BUDGET'), maxRetries);
+  const options = { token, timeoutMs: intSetting(env, 'TALKOVER_TIMEOUT_MS'), maxRetries, fetch: meter.fetch };
+  const baseUrl = stringSetting(env, 'TALKOVER_BASE_URL');
+  if (baseUrl !== '') options.baseUrl = baseUrl;
   try {
-    return new TalkoverClient(options);
+    return { client: new TalkoverClient(options), meter };
   } catch (err) {
     // Bad token format or base URL: our configuration, not the caller's request.
     throw configError(`Worker configuration rejected by talkover-client: ${asError(err).message}`);
   }
-}
-
-/** A non-negative integer var, or `fallback` when it is unset or not one. */
-export function intVar(value, fallback) {
-  if (value === undefined || value === null || value === '') return fallback;
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 0 ? n : fallback;
 }

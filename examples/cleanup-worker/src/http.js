@@ -1,4 +1,6 @@
-// JSON responses, the uniform error body, and the one-JSON-line log the Worker writes.
+// JSON responses, the uniform error body, the one-JSON-line log, and the secret scrub every
+// response and log line passes through on its way out.
+import { makeScrubber } from './scrub.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -13,7 +15,27 @@ export function errorResponse(status, code, message, requestId = null, extraHead
   return res;
 }
 
-/** One JSON line per event. Never pass env or a client here: the token must not reach logs. */
-export function log(event, fields) {
-  console.log(JSON.stringify({ event, ...fields }));
+/**
+ * This invocation's outlet, scrubbing `secrets`: `scrub` (any JSON-like value), `log` (one
+ * scrubbed JSON line) and `response` (a Response, scrubbed).
+ */
+export function outlet(secrets) {
+  const scrub = makeScrubber(secrets);
+  const log = (event, fields) => console.log(JSON.stringify(scrub({ event, ...fields })));
+  return { scrub, log, response: (res) => scrubResponse(res, scrub) };
+}
+
+/** `res` with every header value and every string of its (JSON or text) body scrubbed. */
+async function scrubResponse(res, scrub) {
+  const headers = new Headers();
+  for (const [name, value] of res.headers) headers.set(name, scrub(value));
+  if (res.body === null) return new Response(null, { status: res.status, headers });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.stringify(scrub(JSON.parse(text)));
+  } catch {
+    body = scrub(text);
+  }
+  return new Response(body, { status: res.status, headers });
 }

@@ -6,51 +6,60 @@
 //                                 CALLER_SECRET   what callers present as `Authorization: Bearer`.
 // Vars (wrangler.toml [vars]):    TALKOVER_BASE_URL, ALLOWED_ORIGIN, CLEANUP_MAX_AGE_DAYS,
 //                                 CLEANUP_DRY_RUN, CLEANUP_MAX_PER_RUN, CLEANUP_MAX_IDS,
-//                                 TALKOVER_TIMEOUT_MS, TALKOVER_MAX_RETRIES.
+//                                 SUBREQUEST_BUDGET, TALKOVER_TIMEOUT_MS, TALKOVER_MAX_RETRIES.
 //
-// This module is the entry: the request pipeline (CORS, auth, routing, logging) and the cron
-// hook. Routes live in routes.js, auth and CORS in auth.js, error mapping in errors.js, the
-// client in client.js, the cron cleanup in scheduled.js, response and log helpers in http.js.
+// This module is the entry: the request pipeline (CORS, auth, routing, logging, the secret
+// scrub every response and log line passes) and the cron hook. Routes live in routes.js (the
+// budgeted cleanup in cleanup.js, body checks in request.js), auth and CORS in auth.js, error
+// mapping in errors.js, settings in config.js, the client in client.js, the subrequest budget in
+// budget.js, the cron cleanup in scheduled.js, response and log helpers in http.js, the scrub
+// in scrub.js.
 //
 // Nothing mutable lives at module scope: a TalkoverClient is made per request / per cron event.
 import { callerAuthorized, corsHeaders, preflight } from './auth.js';
+import { stringSetting } from './config.js';
 import { failure } from './errors.js';
-import { errorResponse, log } from './http.js';
+import { errorResponse, outlet } from './http.js';
 import { handle, matchRoute } from './routes.js';
 import { scheduledCleanup } from './scheduled.js';
+
+const secretsOf = (env) => [stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')];
 
 export default {
   async fetch(request, env, ctx) {
     const started = Date.now();
+    const out = outlet(secretsOf(env));
     const cors = corsHeaders(request, env);
+    const state = { meter: null };
     let response;
     let route = 'unmatched';
     try {
       const match = matchRoute(new URL(request.url).pathname);
       route = match?.name ?? 'unmatched';
-      response = await respond(request, env, cors, match);
+      response = await respond(request, env, cors, match, state);
     } catch (err) {
-      response = failure(err);
+      response = failure(err, out.log, state.meter);
     }
     for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
-    log('talkover.request', {
+    out.log('talkover.request', {
       method: request.method,
       route,
       status: response.status,
       code: response.headers.get('x-error-code'),
+      subrequests: state.meter?.toJSON() ?? null,
       ms: Date.now() - started,
     });
     response.headers.delete('x-error-code');
-    return response;
+    return out.response(response);
   },
 
   async scheduled(controller, env, ctx) {
-    await scheduledCleanup(controller, env);
+    await scheduledCleanup(controller, env, outlet(secretsOf(env)).log);
   },
 };
 
 /** Preflight, then caller auth, then the route checks, then the handler. */
-async function respond(request, env, cors, match) {
+async function respond(request, env, cors, match, state) {
   if (request.method === 'OPTIONS') return preflight(request, env, cors, match);
   if (!(await callerAuthorized(request, env))) {
     return errorResponse(401, 'UNAUTHENTICATED', 'Missing or wrong caller secret (Authorization: Bearer ...).', null, {
@@ -66,5 +75,5 @@ async function respond(request, env, cors, match) {
       allow: `${match.method}, OPTIONS`,
     });
   }
-  return handle(match, request, env);
+  return handle(match, request, env, state);
 }

@@ -1,7 +1,12 @@
-// The remote cleanup API: matching a path to a route, and the three route handlers.
-import { intVar, makeClient } from './client.js';
-import { stripError } from './errors.js';
-import { errorResponse, json } from './http.js';
+// The remote cleanup API: matching a path to a route, and the three route handlers. Every
+// success body is built from explicit fields (a client result is never spread into it) and
+// says how many subrequests the call used: `subrequests: { used, budget }`.
+import { cleanupWithinBudget } from './cleanup.js';
+import { makeClient } from './client.js';
+import { intSetting } from './config.js';
+import { stripError, workerError } from './errors.js';
+import { json } from './http.js';
+import { cleanupRequest, idProblem, readJson } from './request.js';
 
 /** Matches the raw (still percent-encoded) path; ids are decoded per segment. */
 export function matchRoute(pathname) {
@@ -19,79 +24,66 @@ function withIds(route, ...segments) {
   try {
     route.ids = segments.map((s) => decodeURIComponent(s));
   } catch {
-    route.bad = 'An id in the path is not valid percent-encoding.';
+    route.bad = 'An id in the path is not valid percent-encoding of UTF-8.';
+    return route;
   }
-  if (!route.bad && route.ids.some((id) => id === '')) route.bad = 'Ids must not be empty.';
+  const problem = route.ids.map(idProblem).find((p) => p !== null);
+  if (problem) route.bad = `Every id must be ${problem}`;
   return route;
 }
 
-/** Runs a matched, authorized route with the right method. */
-export async function handle(match, request, env) {
-  const client = makeClient(env);
-  if (match.name === 'delete-agent') return deleteAgent(client, match);
-  if (match.name === 'delete-training') return deleteTraining(client, match, request);
-  return cleanup(client, request, env); // POST /cleanup
+/** Runs a matched, authorized route with the right method; `state.meter` is set for failure(). */
+export async function handle(match, request, env, state) {
+  const { client, meter } = makeClient(env);
+  state.meter = meter;
+  if (match.name === 'delete-agent') return deleteAgent(client, meter, match);
+  if (match.name === 'delete-training') return deleteTraining(client, meter, match, request);
+  return cleanup(client, meter, request, env); // POST /cleanup
 }
 
-async function deleteAgent(client, match) {
+/** Refuses, before sending anything, work whose worst case does not fit the budget. */
+function reserve(meter, requests) {
+  if (!meter.fits(requests)) {
+    const need = requests * meter.attempts;
+    throw workerError('SUBREQUEST_BUDGET', 503, `This call may need ${need} subrequests; SUBREQUEST_BUDGET is ${meter.budget}.`);
+  }
+}
+
+function deleteResult(result) {
+  return {
+    success: true,
+    message: String(result.message),
+    alreadyDeleted: result.alreadyDeleted === true,
+    requestId: typeof result.requestId === 'string' ? result.requestId : null,
+  };
+}
+
+async function deleteAgent(client, meter, match) {
   const [agentId] = match.ids;
-  const result = await client.deleteAgent(agentId);
-  return json(200, { ...result, agentId });
+  reserve(meter, 1);
+  const result = await client.deleteAgent(agentId, { signal: meter.signal });
+  return json(200, { ...deleteResult(result), agentId, subrequests: meter });
 }
 
-async function deleteTraining(client, match, request) {
+async function deleteTraining(client, meter, match, request) {
   const [agentId, trainingId] = match.ids;
   const republish = new URL(request.url).searchParams.get('republish') === 'true';
-  const result = await client.deleteTraining(agentId, trainingId, { republish });
-  if (result.republishError) result.republishError = stripError(result.republishError);
-  return json(200, { ...result, agentId, trainingId });
+  reserve(meter, republish ? 3 : 1); // read the agent, delete, publish again
+  const result = await client.deleteTraining(agentId, trainingId, { republish, signal: meter.signal });
+  const body = { ...deleteResult(result), agentId, trainingId };
+  if (republish) {
+    body.republished = result.republished === true;
+    body.republishError = stripError(result.republishError);
+  }
+  return json(200, { ...body, subrequests: meter });
 }
 
-async function cleanup(client, request, env) {
+async function cleanup(client, meter, request, env) {
+  const maxIds = intSetting(env, 'CLEANUP_MAX_IDS');
   const body = await readJson(request);
   if (body instanceof Response) return body;
-  const { agentIds, unpublish = false, dryRun = false, concurrency } = body;
-  const maxIds = intVar(env.CLEANUP_MAX_IDS, 100);
-  if (!Array.isArray(agentIds) || agentIds.length === 0 || !agentIds.every((id) => typeof id === 'string')) {
-    return errorResponse(400, 'INVALID_ARGUMENT', 'agentIds must be a non-empty array of strings.');
-  }
-  if (agentIds.length > maxIds) {
-    // Each agent costs several subrequests; keep one invocation within the Workers limits.
-    return errorResponse(400, 'INVALID_ARGUMENT', `At most ${maxIds} agentIds per request.`);
-  }
-  if (typeof unpublish !== 'boolean' || typeof dryRun !== 'boolean') {
-    return errorResponse(400, 'INVALID_ARGUMENT', 'unpublish and dryRun must be booleans.');
-  }
-  const options = { unpublish, dryRun };
-  if (concurrency !== undefined) options.concurrency = concurrency;
-  const report = await client.cleanupAgents(agentIds, options);
-  return json(200, publicReport(report));
-}
-
-/** The JSON body as an object, or an error Response saying what is wrong with it. */
-async function readJson(request) {
-  const type = request.headers.get('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    return errorResponse(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  }
-  let body;
-  try {
-    body = JSON.parse(await request.text());
-  } catch {
-    return errorResponse(400, 'INVALID_ARGUMENT', 'The body is not valid JSON.');
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return errorResponse(400, 'INVALID_ARGUMENT', 'The body must be a JSON object.');
-  }
-  return body;
-}
-
-function publicReport(report) {
-  return {
-    deleted: report.deleted,
-    skipped: report.skipped,
-    failed: report.failed,
-    planned: report.planned,
-    results: report.results.map((r) => ({ ...r, error: r.error ? stripError(r.error) : null })),
-  };
+  const parsed = cleanupRequest(body, maxIds);
+  if (parsed instanceof Response) return parsed;
+  const report = await cleanupWithinBudget(client, meter, parsed.agentIds, { ...parsed.options, backup: true });
+  return json(200, { ...report, subrequests: meter });
 }

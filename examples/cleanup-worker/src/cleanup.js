@@ -1,0 +1,68 @@
+// client.cleanupAgents under the subrequest budget, for POST /cleanup and the cron run. The
+// distinct ids run in batches: each batch is as many agents as fit what is left of the budget
+// at the worst case of every step of every agent (retries and the restore of a failed delete
+// included), so an agent is only started when it can be finished. Ids that do not fit are
+// `skipped` with reason SUBREQUEST_BUDGET and listed in `remaining`, never dropped.
+import { BUDGET_REASON, Meter } from './budget.js';
+import { stripError } from './errors.js';
+
+/** The report: `{ deleted, skipped, failed, planned, results, remaining }`, results in input order. */
+export async function cleanupWithinBudget(client, meter, agentIds, options) {
+  const ids = [...new Set(agentIds)];
+  await validate(client, ids, options);
+  const steps = Meter.agentSteps(options);
+  const results = new Map();
+  let next = 0;
+  while (next < ids.length && !meter.signal.aborted) {
+    const fit = Math.min(ids.length - next, Math.floor(meter.remaining / (steps * meter.attempts)));
+    if (fit < 1) break;
+    const batch = ids.slice(next, next + fit);
+    next += fit;
+    const report = await client.cleanupAgents(batch, { ...options, signal: meter.signal });
+    for (const r of report.results) results.set(r.agentId, publicResult(r, meter));
+  }
+  return summarize(ids.map((id) => results.get(id) ?? budgetSkip(id)));
+}
+
+/**
+ * Has the client check every id and option before anything is sent: with an aborted signal it
+ * validates, then reports each agent skipped without a request. A client that refuses an
+ * aborted signal before validating is fine too (the Worker checked the ids itself).
+ */
+async function validate(client, ids, options) {
+  try {
+    await client.cleanupAgents(ids, { ...options, signal: AbortSignal.abort() });
+  } catch (err) {
+    if (err?.code !== 'ABORTED') throw err;
+  }
+}
+
+/** A result of the client reduced to explicit fields (never spread: nothing unexpected passes). */
+function publicResult(r, meter) {
+  const stoppedByBudget = meter.refused > 0 && r.reason === 'ABORTED';
+  return {
+    agentId: String(r.agentId),
+    outcome: String(r.outcome),
+    reason: stoppedByBudget ? BUDGET_REASON : typeof r.reason === 'string' ? r.reason : null,
+    unpublished: r.unpublished === true,
+    backup: r.backup ? { agent: r.backup.agent ?? null, trainings: r.backup.trainings ?? null } : null,
+    error: stripError(r.error),
+  };
+}
+
+function budgetSkip(agentId) {
+  return { agentId, outcome: 'skipped', reason: BUDGET_REASON, unpublished: false, backup: null, error: null };
+}
+
+function summarize(results) {
+  const count = (outcome) => results.filter((r) => r.outcome === outcome).length;
+  const remaining = results.filter((r) => r.reason === BUDGET_REASON && !r.unpublished).map((r) => r.agentId);
+  return {
+    deleted: count('deleted'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    planned: count('planned'),
+    results,
+    remaining,
+  };
+}
