@@ -1,7 +1,7 @@
 // Builds the npm package into dist/: cargo (size profile) -> wasm-bindgen (web target) ->
 // wasm-opt -Oz (npm binaryen) -> esbuild bundles one small entry per runtime.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -13,6 +13,15 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root
 run('cargo', ['build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
 rmSync(at('build/pkg'), { recursive: true, force: true });
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', at('build/pkg'), at('target/wasm32-unknown-unknown/wasm/talkover_client.wasm')]);
+
+// wasm-bindgen names a snippet module once per import it passes straight to the wasm, so the
+// imports object repeats its key (same module each time): keep the first, so no bundler warns.
+const glue = at('build/pkg/talkover_client.js');
+const keys = new Set();
+writeFileSync(glue, readFileSync(glue, 'utf8').split('\n').filter((line) => {
+  const key = line.match(/^\s*("\.\/snippets\/[^"]+"): import\d+,$/)?.[1];
+  return !key || (!keys.has(key) && keys.add(key));
+}).join('\n'));
 
 rmSync(at('dist'), { recursive: true, force: true });
 mkdirSync(at('dist'));

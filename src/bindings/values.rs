@@ -1,6 +1,7 @@
 //! Moving values across the boundary: reading caller arguments without trusting them, building
 //! result objects, and turning a [`Failure`] into a JavaScript `TalkoverError`.
 
+use crate::proto::error::contains;
 use crate::proto::{ApiError, JsonView};
 use crate::sys::{create_error, is_well_formed, own};
 use crate::transport::Failure;
@@ -56,7 +57,7 @@ pub fn inherited(o: &JsValue, key: &str) -> JsValue {
 /// name another agent) are refused.
 pub fn text_of(name: &str, value: &JsValue) -> Result<Option<String>, ApiError> {
     match value.as_string() {
-        Some(s) if s.contains('\u{FFFD}') && !is_well_formed(value) => Err(refuse(
+        Some(s) if contains(&s, "\u{FFFD}") && !is_well_formed(value) => Err(refuse(
             name,
             " must not contain lone surrogates (it is not valid Unicode).",
         )),

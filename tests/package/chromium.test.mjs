@@ -64,3 +64,28 @@ test('in a page, a token for a non-loopback API needs allowBrowser', async () =>
   assert.match(out.refused[1], /allowBrowser/);
   assert.doesNotMatch(out.storage, /talq_/);
 });
+
+test('in a page, allowBrowser, baseUrl or a redirect planted on Object.prototype change nothing', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${emulator.url}/page.html`);
+  const out = await page.evaluate(async ({ url, token }) => {
+    const { TalkoverClient } = await import('talkover-client');
+    const planted = { allowBrowser: true, baseUrl: 'https://evil.example', redirect: 'follow', credentials: 'include' };
+    for (const [k, v] of Object.entries(planted)) Object.defineProperty(Object.prototype, k, { value: v, configurable: true, writable: true });
+    const result = {};
+    try {
+      try {
+        new TalkoverClient({ token: 'talq_x', baseUrl: 'https://app.talkover.ai' });
+        result.guard = 'lifted';
+      } catch (e) {
+        result.guard = e.code;
+      }
+      const c = new TalkoverClient({ token, baseUrl: url, maxRetries: 0 });
+      result.missing = await c.getAgent('missing').then(() => 'ok', (e) => e.code);
+    } finally {
+      for (const k of Object.keys(planted)) delete Object.prototype[k];
+    }
+    return result;
+  }, { url: emulator.url, token: emulator.token });
+  assert.deepEqual(out, { guard: 'INVALID_ARGUMENT', missing: 'AGENT_NOT_FOUND' });
+});
