@@ -82,8 +82,6 @@ export default {
 };
 `;
 
-/** `todo` marker for a test that exposes a known client bug; QA_SHOW_BUGS=1 runs it as a normal test. */
-const bug = (text) => (process.env.QA_SHOW_BUGS ? false : `BUG: ${text}`);
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: the scenario builder shared by both runtimes.

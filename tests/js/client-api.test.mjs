@@ -6,8 +6,6 @@ import assert from 'node:assert/strict';
 import { TalkoverClient, TalkoverError, isTalkoverError } from 'talkover-client';
 import { startEmulator } from '../support/emulator.mjs';
 
-/** `todo` marker for a test that exposes a known client bug; QA_SHOW_BUGS=1 runs it as a normal test. */
-const bug = (text) => (process.env.QA_SHOW_BUGS ? false : `BUG: ${text}`);
 
 let emu;
 let client;

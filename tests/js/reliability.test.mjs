@@ -410,14 +410,10 @@ function formatTable(rows) {
   return [line(cols), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map((r) => line(cols.map((k) => r[k])))].join('\n');
 }
 
-// Known client bugs: case name -> description (subtest marked todo instead of failing).
-const KNOWN_BUGS = {};
-
 async function reportCases(t, problems, prepared) {
   for (const c of prepared) {
     const p = problems.get(c.name);
-    const bug = KNOWN_BUGS[c.name];
-    await t.test(c.name, bug ? { todo: `BUG: ${bug}` } : {}, () => {
+    await t.test(c.name, () => {
       assert.ok(!p, p?.join('; '));
     });
   }

@@ -7,10 +7,6 @@ import util from 'node:util';
 import { TalkoverClient, TalkoverError, isTalkoverError } from 'talkover-client';
 import { startEmulator } from '../support/emulator.mjs';
 
-// Known client bugs (token leaks) found by the tests below: label -> description. The two found
-// so far (err.details and requestId echoing the token) are fixed; the tests stay.
-const KNOWN_LEAKS = {};
-
 let emu;
 before(async () => {
   emu = await startEmulator({ seed: 'empty' });
@@ -353,15 +349,13 @@ test('the token appears in no error, client view, console line, log or URL', asy
   });
   for (const [label, e] of errors) {
     const where = leaks(e, token);
-    const bug = KNOWN_LEAKS[label];
-    await t.test(`error "${label}" (${e?.code}) does not contain the token`, bug ? { todo: `BUG: ${bug}` } : {}, () => {
+    await t.test(`error "${label}" (${e?.code}) does not contain the token`, () => {
       assert.deepEqual(where, [], `token found in: ${where.join(', ')}`);
     });
   }
   for (const [label, r] of results) {
     const where = leaks(r, token);
-    const bug = KNOWN_LEAKS[`result ${label}`];
-    await t.test(`result "${label}" does not contain the token`, bug ? { todo: `BUG: ${bug}` } : {}, () => {
+    await t.test(`result "${label}" does not contain the token`, () => {
       assert.deepEqual(where, [], `token found in: ${where.join(', ')}`);
     });
   }
