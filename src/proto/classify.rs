@@ -55,11 +55,13 @@ pub struct ResponseMeta {
     pub retry_after: Option<String>,
 }
 
-/// A successful response: the server's message, if it sent one.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A successful response: the server's message and the request id, if it sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Success {
     /// `message` of the body.
     pub message: Option<String>,
+    /// `x-request-id`, else `request-id`, else `cf-ray`.
+    pub request_id: Option<String>,
 }
 
 /// Classifies a response. `now_ms` (Unix time) resolves an HTTP-date `Retry-After`.
@@ -79,7 +81,13 @@ pub fn classify<V: JsonView>(
     }
     let mut error = if (200..300).contains(&meta.status) {
         match json.filter(|v| body_fits(*v, expect)) {
-            Some(_) => return Ok(Success { message }),
+            Some(_) => {
+                let request_id = meta.request_id.clone();
+                return Ok(Success {
+                    message,
+                    request_id,
+                });
+            }
             None => ApiError::new(ErrorCode::InvalidResponse, ""),
         }
     } else {

@@ -5,6 +5,7 @@
 //! * [`endpoint`]: one [`RequestSpec`] per API operation, with percent-encoded paths.
 //! * [`classify`]: turns a status, headers and body into a success or an [`ApiError`].
 //! * [`retry`]: when to try again and how long to wait.
+//! * [`request`]: one call as a state machine: attempts, waits, already-deleted, redaction.
 //! * [`cleanup`]: the decisions of the agent-cleanup workflow.
 
 pub mod classify;
@@ -12,10 +13,12 @@ pub mod cleanup;
 pub mod endpoint;
 pub mod error;
 pub mod input;
+pub mod request;
 pub mod retry;
 
 pub use classify::{classify, Body, JsonView, ResponseMeta};
 pub use endpoint::{AgentQuery, Expect, Method, RequestSpec};
 pub use error::{ApiError, ErrorCode};
 pub use input::{BaseUrl, Token};
+pub use request::{Finished, Request, Step};
 pub use retry::RetryPolicy;

@@ -9,8 +9,9 @@
 //! call instead, which cannot throw and crosses the boundary once.
 
 use super::js::{describe_rejection, Deadline, Stop};
-use super::{Failure, Reply, Transport};
+use super::Transport;
 use crate::proto::classify::redirect;
+use crate::proto::classify::Success;
 use crate::proto::{classify, ApiError, Body, RequestSpec, ResponseMeta};
 use crate::sys::{self, BodyKind};
 use js_sys::{Array, Function, Promise, Reflect};
@@ -18,41 +19,36 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, AbortSignal};
 
 impl Transport {
+    /// One attempt, classified, with the parsed body (or `null`).
     pub(super) async fn attempt(
         &self,
         spec: &RequestSpec,
         signal: Option<&AbortSignal>,
-    ) -> Result<Reply, Failure> {
-        let controller = AbortController::new()
-            .map_err(|_| ApiError::network(Some("AbortController is missing")))?;
+    ) -> (Result<Success, ApiError>, JsValue) {
+        let Ok(controller) = AbortController::new() else {
+            let missing = ApiError::network(Some("AbortController is missing"));
+            return (Err(missing), JsValue::NULL);
+        };
         let deadline = Deadline::arm(self.timeout_ms, signal);
         let exchanged = self.exchange(spec, &controller, &deadline).await;
         if exchanged.is_err() {
             // Frees the connection of a request we stopped waiting for.
             controller.abort();
         }
-        let (meta, body) = exchanged.map_err(|stop| self.stopped(stop))?;
+        let (meta, body) = match exchanged {
+            Ok(read) => read,
+            Err(stop) => return (Err(self.stopped(stop)), JsValue::NULL),
+        };
         let now = js_sys::Date::now() as u64;
-        let classified = match body {
-            Err(kind) => Err(unusable(kind, &meta)),
-            Ok(ref body) => classify(&meta, body, spec.expect, now).map_err(Failure::from),
+        let outcome = match &body {
+            Err(kind) => Err(unusable(*kind, &meta)),
+            Ok(body) => classify(&meta, body, spec.expect, now),
         };
         let body = match body {
             Ok(Body::Json(value)) => value,
             _ => JsValue::NULL,
         };
-        match classified {
-            Ok(success) => Ok(Reply {
-                body,
-                message: success.message,
-                request_id: meta.request_id,
-                already_deleted: false,
-            }),
-            Err(mut failure) => {
-                failure.details = body;
-                Err(failure)
-            }
-        }
+        (outcome, body)
     }
 
     /// Sends the request and reads the response.
@@ -104,25 +100,23 @@ impl Transport {
         Ok(Promise::resolve(&returned))
     }
 
-    fn stopped(&self, stop: Stop) -> Failure {
+    fn stopped(&self, stop: Stop) -> ApiError {
         match stop {
             Stop::Aborted => ApiError::aborted(),
             Stop::Elapsed => ApiError::timeout(self.timeout_ms),
             Stop::Failed(reason) => ApiError::network(describe_rejection(&reason).as_deref()),
         }
-        .into()
     }
 }
 
 /// The error for a response that cannot be classified: not a response at all, or one a custom
 /// `fetch` reached by following a redirect.
-fn unusable(kind: BodyKind, meta: &ResponseMeta) -> Failure {
+fn unusable(kind: BodyKind, meta: &ResponseMeta) -> ApiError {
     match kind {
         BodyKind::Redirected => redirect(&ResponseMeta {
             status: 0,
             ..meta.clone()
-        })
-        .into(),
-        _ => ApiError::network(Some("fetch resolved to something that is not a Response")).into(),
+        }),
+        _ => ApiError::network(Some("fetch resolved to something that is not a Response")),
     }
 }

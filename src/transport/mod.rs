@@ -8,7 +8,7 @@
 mod attempt;
 pub mod js;
 
-use crate::proto::{ApiError, RequestSpec, RetryPolicy};
+use crate::proto::{ApiError, Finished, Request, RequestSpec, RetryPolicy, Step};
 use js::Deadline;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
@@ -57,61 +57,57 @@ impl From<ApiError> for Failure {
 }
 
 impl Transport {
-    /// Sends `spec`, retrying transient failures; a delete whose earlier attempt had an unknown
-    /// outcome and that now finds the thing gone resolves with `already_deleted`.
+    /// Sends `spec` as the [`Request`] machine directs: each attempt through `fetch`, each wait
+    /// on a timer, both cut short by the caller's signal.
     pub async fn send(
         &self,
         spec: &RequestSpec,
         signal: Option<&AbortSignal>,
     ) -> Result<Reply, Failure> {
-        let mut outcome_unknown = false;
-        let mut attempt = 0;
+        let aborted = || signal.is_some_and(AbortSignal::aborted);
+        let mut machine = Request::new(spec, self.retry, self.token());
+        let mut step = machine.start();
+        let mut body = JsValue::NULL;
         loop {
-            if signal.is_some_and(AbortSignal::aborted) {
-                return Err(ApiError::aborted().into());
-            }
-            let mut failure = match self.attempt(spec, signal).await {
-                Ok(mut reply) => {
-                    if let Some(id) = &mut reply.request_id {
-                        crate::proto::error::redact(id, self.token());
-                    }
-                    return Ok(reply);
+            step = match step {
+                Step::Send if aborted() => machine.on_abort(),
+                Step::Send => {
+                    let (outcome, read) = self.attempt(spec, signal).await;
+                    body = read;
+                    machine.on_outcome(outcome, js_sys::Math::random())
                 }
-                Err(failure) => failure,
-            };
-            if outcome_unknown && spec.gone_code == Some(failure.error.code) {
-                failure.error.redact(self.token());
-                let request_id = failure.error.request_id.take();
-                return Ok(Reply {
-                    body: JsValue::NULL,
-                    message: None,
-                    request_id,
-                    already_deleted: true,
-                });
+                Step::Wait(ms) => {
+                    let ms = u32::try_from(ms).unwrap_or(u32::MAX);
+                    match Deadline::arm(ms, signal).elapse().await {
+                        Ok(()) => Step::Send,
+                        Err(_) => machine.on_abort(),
+                    }
+                }
+                Step::Done(Ok(done)) => return Ok(reply(done, body)),
+                // Details only from a response: never a 500's body on a later abort.
+                Step::Done(Err(error)) => {
+                    let details = error.status.map_or(JsValue::NULL, |_| body);
+                    return Err(Failure { error, details });
+                }
             }
-            outcome_unknown |= failure.error.outcome_unknown();
-            let jitter = js_sys::Math::random();
-            let Some(wait) =
-                self.retry
-                    .delay_after(attempt, &failure.error, spec.idempotent(), jitter)
-            else {
-                // The body was redacted as it was read (`sys::receive`).
-                failure.error.redact(self.token());
-                return Err(failure);
-            };
-            if Deadline::arm(wait.min(u64::from(u32::MAX)) as u32, signal)
-                .elapse()
-                .await
-                .is_err()
-            {
-                return Err(ApiError::aborted().into());
-            }
-            attempt += 1;
         }
     }
 
     /// The secret to redact: every body, message and request id is cleaned of it.
     pub(crate) fn token(&self) -> &str {
         self.authorization.strip_prefix("Bearer ").unwrap_or("")
+    }
+}
+
+fn reply(done: Finished, body: JsValue) -> Reply {
+    Reply {
+        body: if done.already_deleted {
+            JsValue::NULL
+        } else {
+            body
+        },
+        message: done.message,
+        request_id: done.request_id,
+        already_deleted: done.already_deleted,
     }
 }
