@@ -126,15 +126,12 @@ impl Run {
         self.progress(id, step);
         // A change, once sent, runs to its end so the result can say what happened: the
         // caller's signal stops the work between steps, and cancels only reads.
-        let signal = self.call.signal.as_ref();
         let signal = match step.changes_state() {
-            true if signal.is_some_and(AbortSignal::aborted) => {
-                return Err(ApiError::aborted().into())
-            }
-            true => None,
-            false => signal,
+            true if aborted_by_caller(self) => return Err(ApiError::aborted().into()),
+            true => JsValue::UNDEFINED,
+            false => self.call.signal_value(),
         };
-        let reply = self.call.transport.send(&spec?, signal).await?;
+        let reply = self.call.transport.send(&spec?, &signal).await?;
         Ok(data_of(&reply.body))
     }
 }

@@ -1,12 +1,13 @@
 //! Client options: checked once by `configure`, kept by the JavaScript `TalkoverClient` as a
-//! frozen plain object (so a client owns no wasm memory and needs no `free()`), and read back
-//! into a [`Transport`] on each call.
+//! frozen array `[packed, fetch, apiRoot]` (so a client owns no wasm memory and needs no
+//! `free()`), and read back into a [`Transport`] on each call in a few crossings.
 
-use super::values::{bool_option, field, function_option, inherited, int_option, string_option};
+use super::values::{bool_option, function_option, inherited, int_option, string_option};
+use crate::proto::error::push_number;
 use crate::proto::input::DEFAULT_BASE_URL;
 use crate::proto::{ApiError, BaseUrl, RetryPolicy, Token};
 use crate::transport::Transport;
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -52,15 +53,16 @@ pub fn configure(options: &JsValue) -> Result<JsValue, ApiError> {
         ));
     }
     // No prototype: a setter planted on Object.prototype never sees the Authorization value.
-    let config: Object = Object::create(JsValue::NULL.unchecked_ref());
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&config, &JsValue::from_str(k), &v);
-    };
-    set("authorization", token.authorization().into());
-    set("apiRoot", base.api_root().into());
-    set("timeoutMs", timeout_ms.into());
-    set("maxRetries", max_retries.into());
-    set("fetch", fetch.map_or(JsValue::NULL, Into::into));
+    let mut packed = String::with_capacity(base.api_root().len() + token.secret().len() + 16);
+    for part in [timeout_ms, max_retries] {
+        push_number(&mut packed, u64::from(part));
+        packed.push('\n');
+    }
+    packed.push_str(base.api_root());
+    packed.push('\n');
+    packed.push_str(token.secret());
+    let fetch = fetch.map_or(JsValue::NULL, Into::into);
+    let config = Array::of3(&packed.into(), &fetch, &base.api_root().into());
     Ok(Object::freeze(&config).into())
 }
 
@@ -70,27 +72,26 @@ fn in_browser_page() -> bool {
     inherited(&global, "document").is_object() && inherited(&global, "window").is_object()
 }
 
-/// Reads a configuration object made by [`configure`] back into a transport.
+/// Reads a configuration made by [`configure`] back into a transport: one string (timeout,
+/// retries, API root and token, one per line: none of them can hold a newline) and the `fetch`.
 pub fn transport(config: &JsValue) -> Result<Transport, ApiError> {
-    let text = |k: &str| field(config, k).as_string();
-    let number = |k: &str| field(config, k).as_f64();
-    let (Some(authorization), Some(api_root), Some(timeout), Some(retries)) = (
-        text("authorization"),
-        text("apiRoot"),
-        number("timeoutMs"),
-        number("maxRetries"),
-    ) else {
-        return Err(ApiError::invalid_argument(
-            "This client was not created by new TalkoverClient().",
-        ));
+    let not_ours =
+        || ApiError::invalid_argument("This client was not created by new TalkoverClient().");
+    let config: &Array = config.dyn_ref().ok_or_else(not_ours)?;
+    let packed = config.get(0).as_string().ok_or_else(not_ours)?;
+    let mut lines = packed.splitn(4, '\n');
+    let mut number = || lines.next().and_then(|n| n.parse::<u32>().ok());
+    let (Some(timeout_ms), Some(max_retries)) = (number(), number()) else {
+        return Err(not_ours());
+    };
+    let (Some(api_root), Some(token)) = (lines.next(), lines.next()) else {
+        return Err(not_ours());
     };
     Ok(Transport {
-        fetch: field(config, "fetch").dyn_into().ok(),
-        authorization,
-        api_root,
-        timeout_ms: timeout as u32,
-        retry: RetryPolicy {
-            max_retries: retries as u32,
-        },
+        fetch: config.get(1).dyn_into().ok(),
+        token: Token::parse(token)?,
+        api_root: api_root.to_owned(),
+        timeout_ms,
+        retry: RetryPolicy { max_retries },
     })
 }

@@ -23,6 +23,13 @@ pub(crate) struct Call {
 }
 
 impl Call {
+    /// The caller's signal as the driver takes it: the signal, or `undefined`.
+    fn signal_value(&self) -> JsValue {
+        self.signal
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |s| s.into())
+    }
+
     fn new(config: &JsValue, options: &JsValue) -> Result<Self, ApiError> {
         let options = options_arg(options)?;
         Ok(Self {
@@ -33,7 +40,7 @@ impl Call {
     }
 
     async fn send(&self, spec: Result<RequestSpec, ApiError>) -> Result<Reply, Failure> {
-        self.transport.send(&spec?, self.signal.as_ref()).await
+        self.transport.send(&spec?, &self.signal_value()).await
     }
 
     /// Sends and resolves to the body's `data`.

@@ -59,11 +59,11 @@ export class TalkoverClient {
   }
 
   toJSON() {
-    return { apiRoot: this.#config.apiRoot };
+    return { apiRoot: this.#config[2] };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')]() {
-    return `TalkoverClient { apiRoot: '${this.#config.apiRoot}' }`;
+    return `TalkoverClient { apiRoot: '${this.#config[2]}' }`;
   }
 }
 Object.defineProperty(TalkoverClient, 'name', { value: 'TalkoverClient' });

@@ -43,9 +43,86 @@ export function isWellFormed(s) {
  * The `init` of a request. Null-prototype objects: no setter planted on Object.prototype sees
  * the Authorization header, and fetch reads no option (body, credentials...) from there.
  */
-export function requestInit(method, authorization, signal) {
+function requestInit(method, authorization, signal) {
   const headers = { __proto__: null, Authorization: authorization, Accept: 'application/json' };
   return { __proto__: null, method, headers, signal, redirect: 'manual' };
+}
+
+// How an attempt ended without a readable response; src/sys.rs mirrors these numbers.
+const ABORTED = 7;
+const TIMEOUT = 8;
+const NETWORK = 9;
+
+/**
+ * One attempt, as the wasm's request machine asked for it: `fetch(url, init)` and the response
+ * read by `receive`, bounded by `timeoutMs` and the caller's `signal`. Never rejects: resolves to
+ * what `packed` makes of `[status, requestId, retryAfter, kind, body, detail]`, where `detail`
+ * describes a network failure, plus the time and randomness the machine takes as inputs.
+ */
+export async function attempt(fetchFn, url, method, authorization, timeoutMs, signal, secret) {
+  if (signal?.aborted) return packed([null, null, null, ABORTED, null, null]);
+  const controller = new AbortController();
+  let stop;
+  const stopped = new Promise((resolve) => { stop = resolve; });
+  const timer = setTimeout(() => stop(TIMEOUT), timeoutMs);
+  const abort = () => stop(ABORTED);
+  if (signal) onAbort(signal, abort);
+  let read;
+  try {
+    const exchange = (async () => receive(await callFetch(fetchFn, url, requestInit(method, authorization, controller.signal)), secret))();
+    exchange.catch(() => {}); // it may fail after the race is decided
+    read = await Promise.race([exchange, stopped]);
+  } catch (error) {
+    read = signal?.aborted ? ABORTED : [null, null, null, NETWORK, null, describe(error)];
+  } finally {
+    clearTimeout(timer);
+    if (signal) offAbort(signal, abort);
+  }
+  if (typeof read === 'number') {
+    // Frees the connection of a request nobody waits for any more.
+    controller.abort();
+    read = [null, null, null, signal?.aborted ? ABORTED : read, null, null];
+  }
+  return packed(read);
+}
+
+/**
+ * `[head, body]`: the scalars of a read in one string (one crossing instead of eight):
+ * `status \n kind \n now \n jitter \n requestId \n retryAfter \n detail`, absent ones empty.
+ * Header values cannot hold a newline, and `detail` comes last.
+ */
+function packed([status, requestId, retryAfter, kind, body, detail]) {
+  const jitter = Math.floor(Math.random() * 1e6);
+  return [[status ?? '', kind, Date.now(), jitter, requestId ?? '', retryAfter ?? '', detail ?? ''].join('\n'), body];
+}
+
+function callFetch(fetchFn, url, init) {
+  return fetchFn ? fetchFn(url, init) : fetch(url, init);
+}
+
+/** An `Error`'s message and its cause's; nothing for other values (whose text could be anything). */
+function describe(error) {
+  try {
+    if (!(error instanceof Error)) return null;
+    const cause = error.cause instanceof Error && error.cause.message ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const done = (elapsed) => {
+      clearTimeout(timer);
+      if (signal) offAbort(signal, abort);
+      resolve(elapsed);
+    };
+    const abort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    if (signal) onAbort(signal, abort);
+  });
 }
 
 /**
@@ -53,7 +130,7 @@ export function requestInit(method, authorization, signal) {
  * BODY_CAP, parsed, and with every copy of `secret` replaced in every string. Rejects only when
  * reading the body fails (a network error); anything malformed is a `kind`.
  */
-export async function receive(response, secret) {
+async function receive(response, secret) {
   const status = statusOf(response);
   if (status === null) return [null, null, null, NOT_A_RESPONSE, null];
   const requestId = header(response, 'x-request-id') ?? header(response, 'request-id') ?? header(response, 'cf-ray');
@@ -165,7 +242,7 @@ export function callQuietly(callback, argument) {
 const waiting = new WeakMap();
 
 /** Calls `fn` once when `signal` aborts (at once if it already has). */
-export function onAbort(signal, fn) {
+function onAbort(signal, fn) {
   try {
     if (signal.aborted) return void fn();
     let set = waiting.get(signal);
@@ -184,6 +261,6 @@ export function onAbort(signal, fn) {
 }
 
 /** Forgets `fn` (the wait it belonged to is over). */
-export function offAbort(signal, fn) {
+function offAbort(signal, fn) {
   waiting.get(signal)?.delete(fn);
 }

@@ -3,11 +3,13 @@
 //! * [`error`]: the one error type, [`ApiError`], and the [`ErrorCode`] table of the contract.
 //! * [`input`]: validated inputs: [`Token`], ids, [`BaseUrl`].
 //! * [`endpoint`]: one [`RequestSpec`] per API operation, with percent-encoded paths.
+//! * [`attempt`]: what one attempt reported (the driver's `head`), and its classified outcome.
 //! * [`classify`]: turns a status, headers and body into a success or an [`ApiError`].
 //! * [`retry`]: when to try again and how long to wait.
 //! * [`request`]: one call as a state machine: attempts, waits, already-deleted, redaction.
 //! * [`cleanup`]: the decisions of the agent-cleanup workflow.
 
+pub mod attempt;
 pub mod classify;
 pub mod cleanup;
 pub mod endpoint;

@@ -1,0 +1,26 @@
+//! [`JsonView`] over JavaScript values parsed by the engine's own `JSON.parse` (so no JSON
+//! parser ships in the wasm). Own properties only: a body without `data` never borrows one
+//! planted on `Object.prototype`.
+
+use crate::proto::JsonView;
+use crate::sys::own;
+use js_sys::Array;
+use wasm_bindgen::JsValue;
+
+impl JsonView for JsValue {
+    fn get(&self, key: &str) -> Option<Self> {
+        Some(own(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
+    }
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn is_object(&self) -> bool {
+        JsValue::is_object(self) && !Array::is_array(self) && !self.is_function()
+    }
+    fn is_array(&self) -> bool {
+        Array::is_array(self)
+    }
+}
