@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use talkover_emulator::{serve, Options, Seed, DEMO_TOKEN};
+use talkover_emulator::{parse_admin_origin, serve, Options, Seed, DEMO_TOKEN};
 use tokio::net::TcpListener;
 
 /// A local stand-in for the Talkover voice-agent REST API.
@@ -31,6 +31,10 @@ struct Cli {
     /// Do not write the per-request JSON log lines to stderr.
     #[arg(long)]
     quiet: bool,
+    /// Let pages on this exact loopback origin (http://127.0.0.1:PORT) call the
+    /// admin API cross-origin, e.g. a browser test runner; repeatable.
+    #[arg(long = "admin-origin", value_name = "ORIGIN", value_parser = parse_admin_origin)]
+    admin_origins: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -78,12 +82,16 @@ async fn run(cli: Cli) -> std::io::Result<()> {
         static_dir: cli.static_dir,
         latency_ms: cli.latency_ms,
         quiet: cli.quiet,
+        admin_origins: cli.admin_origins,
     };
     let host = if addr.is_ipv6() {
         format!("[{}]", addr.ip())
     } else {
         addr.ip().to_string()
     };
+    if !addr.ip().is_loopback() {
+        warn_exposed(&host, addr.port());
+    }
     announce(&host, addr.port());
     serve(listener, options, shutdown_signal()).await
 }
@@ -95,6 +103,22 @@ fn announce(host: &str, port: u16) {
     let _ = writeln!(out, "talkover-emulator listening on http://{host}:{port}");
     let _ = writeln!(out, "demo token: {DEMO_TOKEN}");
     let _ = out.flush();
+}
+
+/// The loud warning for a non-loopback bind: the emulator has no real auth.
+fn warn_exposed(host: &str, port: u16) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\n\
+         ******************************************************************\n\
+         * WARNING: talkover-emulator is listening on {host}:{port},\n\
+         * which is NOT a loopback address. Anyone who can reach it can use\n\
+         * the API with the well-known demo tokens. The admin API\n\
+         * (/__emulator) still answers only requests whose Host is loopback,\n\
+         * but a program on the network can forge that header.\n\
+         * Use the default --host 127.0.0.1 unless you really mean this.\n\
+         ******************************************************************\n"
+    );
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -94,11 +94,8 @@ async fn cors_preflight_and_headers() {
     assert_eq!(h("access-control-allow-origin"), "*");
     assert!(h("access-control-allow-methods").contains("delete"));
     assert!(h("access-control-allow-headers").contains("authorization"));
-    for (method, path) in [
-        ("GET", "/api/v1/agents/missing"),
-        ("GET", "/__emulator/state"),
-        ("GET", "/api/v1/agents"),
-    ] {
+    // The admin API gets no CORS at all (see admin_gate.rs).
+    for (method, path) in [("GET", "/api/v1/agents/missing"), ("GET", "/api/v1/agents")] {
         let res = emu
             .http
             .request(method.parse().expect("method"), emu.url(path))
@@ -229,6 +226,25 @@ async fn static_files_share_the_origin() {
         (200, "console.log(1)")
     );
     assert!(res.header("x-request-id").is_some());
+    for path in ["/", "/sub/app.js"] {
+        let res = emu.send("GET", path, None, None).await;
+        let csp = res.header("content-security-policy").unwrap_or("");
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self' 'wasm-unsafe-eval';",
+            "style-src 'self';",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
+        assert_eq!(res.header("x-frame-options"), Some("DENY"));
+        assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+    }
     assert_eq!(
         emu.send("GET", "/api/v1/health", None, None).await.json,
         json!({"status": "ok"})
