@@ -92,8 +92,9 @@ async fn run(cli: Cli) -> std::io::Result<()> {
     if !addr.ip().is_loopback() {
         warn_exposed(&host, addr.port());
     }
+    let shutdown = shutdown_signal();
     announce(&host, addr.port());
-    serve(listener, options, shutdown_signal()).await
+    serve(listener, options, shutdown).await
 }
 
 /// Print the URL and token lines. Best effort: a closed or broken stdout (say,
@@ -121,24 +122,34 @@ fn warn_exposed(host: &str, port: u16) {
     );
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this
+/// is called, before the URL line is printed: a signal sent as soon as a caller
+/// reads that line stops the server cleanly (exit 0) instead of killing it.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    async fn recv(stream: Option<Signal>) {
+        match stream {
+            Some(mut s) => {
                 s.recv().await;
             }
-            Err(_) => std::future::pending::<()>().await,
+            None => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    }
+    let int = signal(SignalKind::interrupt()).ok();
+    let term = signal(SignalKind::terminate()).ok();
+    async move {
+        tokio::select! {
+            () = recv(int) => {},
+            () = recv(term) => {},
+        }
+    }
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
