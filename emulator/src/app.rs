@@ -29,6 +29,8 @@ pub struct AppState {
     pub static_dir: Option<PathBuf>,
     /// Exact loopback origins allowed to call the admin API cross-origin.
     pub admin_origins: Vec<String>,
+    /// Whether static files carry the strict CSP and `X-Frame-Options`.
+    pub static_csp: bool,
     shutdown: watch::Receiver<bool>,
     /// Bumped to release every hanging request (fault reset, admin reset).
     release: watch::Sender<u64>,
@@ -58,6 +60,7 @@ impl AppState {
             quiet: options.quiet,
             static_dir: options.static_dir,
             admin_origins: options.admin_origins,
+            static_csp: options.static_csp,
             shutdown,
             release: watch::Sender::new(0),
         }

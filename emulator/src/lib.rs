@@ -61,6 +61,9 @@ pub struct Options {
     /// Exact loopback origins (`http://127.0.0.1:PORT`) whose pages may call the
     /// admin API cross-origin (see [`parse_admin_origin`]); empty by default.
     pub admin_origins: Vec<String>,
+    /// Send the strict Content-Security-Policy (and `X-Frame-Options: DENY`)
+    /// with static files; on by default (`--static-csp off` turns it off).
+    pub static_csp: bool,
 }
 
 impl Default for Options {
@@ -71,6 +74,7 @@ impl Default for Options {
             latency_ms: 0,
             quiet: true,
             admin_origins: Vec::new(),
+            static_csp: true,
         }
     }
 }

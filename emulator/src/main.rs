@@ -35,6 +35,10 @@ struct Cli {
     /// admin API cross-origin, e.g. a browser test runner; repeatable.
     #[arg(long = "admin-origin", value_name = "ORIGIN", value_parser = parse_admin_origin)]
     admin_origins: Vec<String>,
+    /// `strict`: static files carry a strict Content-Security-Policy (no inline
+    /// script or style) and X-Frame-Options DENY; `off` for pages that need inline script.
+    #[arg(long = "static-csp", value_name = "strict|off", default_value = "strict", value_parser = ["strict", "off"])]
+    static_csp: String,
 }
 
 fn main() -> ExitCode {
@@ -83,6 +87,7 @@ async fn run(cli: Cli) -> std::io::Result<()> {
         latency_ms: cli.latency_ms,
         quiet: cli.quiet,
         admin_origins: cli.admin_origins,
+        static_csp: cli.static_csp == "strict",
     };
     let host = if addr.is_ipv6() {
         format!("[{}]", addr.ip())

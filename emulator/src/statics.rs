@@ -2,7 +2,8 @@
 //! with the security headers the demo page needs. The page holds an API token,
 //! so it gets a strict Content-Security-Policy as defence in depth: scripts and
 //! wasm only from its own origin, no inline script or style, no plugins, no
-//! `<base>`, no framing, no form posts.
+//! `<base>`, no framing, no form posts. `--static-csp off` drops the policy and
+//! `X-Frame-Options` for other pages that need inline script (tests, quick demos).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -20,9 +21,11 @@ use crate::reply;
 ///   `WebAssembly.instantiate*` without it) but not JS `eval`.
 /// * `connect-src`: the page calls whatever API base URL the user types in, so
 ///   it must reach any host; the client itself accepts only `https:` or plain
-///   `http:` to loopback, so the policy allows exactly that (the usual loopback
-///   spellings; CSP cannot express 127.0.0.0/8) and nothing else (no `ws:`,
-///   no plain `http:` across the network).
+///   `http:` to loopback, so the policy allows `https:` and plain `http:` to
+///   127.0.0.1 and localhost, and nothing else (no `ws:`, no `data:`/`blob:`,
+///   no plain `http:` across the network). CSP cannot name other 127.0.0.0/8
+///   addresses, and Chromium rejects `http://[::1]:*` as an invalid source, so
+///   a page on this policy reaches a local API as 127.0.0.1 or localhost.
 /// * `img-src 'self' data:`: the favicon is a `data:` SVG.
 /// * `form-action 'none'`: forms are handled in script; if script failed, a
 ///   native submit must not put the token in a URL.
@@ -30,18 +33,22 @@ pub const CSP: &str = "default-src 'none'; \
     script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; \
     img-src 'self' data:; \
-    connect-src 'self' https: http://127.0.0.1:* http://localhost:* http://[::1]:*; \
+    connect-src 'self' https: http://127.0.0.1:* http://localhost:*; \
     object-src 'none'; \
     base-uri 'none'; \
     frame-ancestors 'none'; \
     form-action 'none'";
 
-/// The headers added to every static file response.
-const HEADERS: [(&str, &str); 4] = [
-    ("content-security-policy", CSP),
-    ("x-frame-options", "DENY"),
+/// Added to every static file response.
+const ALWAYS: [(&str, &str); 2] = [
     ("referrer-policy", "no-referrer"),
     ("x-content-type-options", "nosniff"),
+];
+
+/// Added unless `--static-csp off` (for pages that need inline script).
+const STRICT: [(&str, &str); 2] = [
+    ("content-security-policy", CSP),
+    ("x-frame-options", "DENY"),
 ];
 
 /// Whether a raw path is reserved for the API or the admin API (never a file).
@@ -61,7 +68,8 @@ pub async fn fallback(State(state): State<Shared>, req: Request) -> Response {
         Ok(res) => res.into_response(),
         Err(never) => match never {},
     };
-    for (name, value) in HEADERS {
+    let strict = if state.static_csp { &STRICT[..] } else { &[] };
+    for (name, value) in ALWAYS.iter().chain(strict) {
         res.headers_mut().insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),

@@ -255,5 +255,17 @@ async fn static_files_share_the_origin() {
         emu.send("GET", "/missing.html", None, None).await.status,
         404
     );
+    let relaxed = Emu::with(Options {
+        static_dir: Some(dir.clone()),
+        static_csp: false,
+        ..Options::default()
+    })
+    .await;
+    let res = relaxed.send("GET", "/", None, None).await;
+    assert_eq!(res.status, 200);
+    assert!(
+        res.header("content-security-policy").is_none() && res.header("x-frame-options").is_none()
+    );
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
     let _ = std::fs::remove_dir_all(dir);
 }
