@@ -31,45 +31,47 @@ async fn demo_agents(emu: &Emu) -> usize {
     emu.agents().await.len()
 }
 
+/// `POST /__emulator/reset` with `{"seed":"empty"}`-like bodies as a page or a
+/// careless tool would send them: (origin, content type, body, expected status).
+const RESET_ATTEMPTS: [(Option<&str>, Option<&str>, &str, u16); 7] = [
+    // fetch(url, {method: 'POST', mode: 'no-cors', body: '{"seed":"empty"}'})
+    (
+        Some(EVIL),
+        Some("text/plain;charset=UTF-8"),
+        "{\"seed\":\"empty\"}",
+        403,
+    ),
+    // <form method=post action=.../reset> with no fields
+    (
+        Some(EVIL),
+        Some("application/x-www-form-urlencoded"),
+        "",
+        403,
+    ),
+    (Some("null"), None, "", 403),
+    (
+        Some(EVIL),
+        Some("application/json"),
+        "{\"seed\":\"empty\"}",
+        403,
+    ),
+    // no Origin (say, a tool), but not JSON
+    (None, Some("text/plain"), "{\"seed\":\"empty\"}", 415),
+    (
+        None,
+        Some("application/x-www-form-urlencoded"),
+        "seed=empty",
+        415,
+    ),
+    (None, None, "{\"seed\":\"empty\"}", 415),
+];
+
 #[tokio::test]
 async fn a_web_page_cannot_drive_the_admin_api() {
     let emu = Emu::start().await;
     let seeded = demo_agents(&emu).await;
-    let reset = emu.url("/__emulator/reset");
-    let attempts = [
-        // fetch(url, {method: 'POST', mode: 'no-cors', body: '{"seed":"empty"}'})
-        (
-            Some(EVIL),
-            Some("text/plain;charset=UTF-8"),
-            "{\"seed\":\"empty\"}",
-            403,
-        ),
-        // <form method=post action=.../reset> with no fields
-        (
-            Some(EVIL),
-            Some("application/x-www-form-urlencoded"),
-            "",
-            403,
-        ),
-        (Some("null"), None, "", 403),
-        (
-            Some(EVIL),
-            Some("application/json"),
-            "{\"seed\":\"empty\"}",
-            403,
-        ),
-        // no Origin (say, a tool), but not JSON
-        (None, Some("text/plain"), "{\"seed\":\"empty\"}", 415),
-        (
-            None,
-            Some("application/x-www-form-urlencoded"),
-            "seed=empty",
-            415,
-        ),
-        (None, None, "{\"seed\":\"empty\"}", 415),
-    ];
-    for (origin, content_type, body, want) in attempts {
-        let mut req = emu.http.post(&reset).body(body);
+    for (origin, content_type, body, want) in RESET_ATTEMPTS {
+        let mut req = emu.http.post(emu.url("/__emulator/reset")).body(body);
         if let Some(origin) = origin {
             req = req.header("origin", origin);
         }
