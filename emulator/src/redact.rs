@@ -68,7 +68,14 @@ fn hex(b: u8) -> Option<u8> {
         .and_then(|d| u8::try_from(d).ok())
 }
 
-/// The raw spans of every token body (the run of `[A-Za-z0-9_-]` after `talq_`).
+/// Whether `b` can be part of a token's body: any printable ASCII (the client
+/// accepts any token of printable ASCII) except what delimits path segments and
+/// query pairs. Redacting too much is harmless; too little leaks a tail.
+fn in_token(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"/?#&=".contains(&b)
+}
+
+/// The raw spans of every token body (the run of [`in_token`] bytes after `talq_`).
 fn token_bodies(level: &[Spanned]) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut i = 0;
@@ -83,10 +90,7 @@ fn token_bodies(level: &[Spanned]) -> Vec<Range<usize>> {
         }
         let start = i + PREFIX.len();
         let mut end = start;
-        while level
-            .get(end)
-            .is_some_and(|(b, _)| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-        {
+        while level.get(end).is_some_and(|(b, _)| in_token(*b)) {
             end += 1;
         }
         if let (Some(first), Some(last)) = (level.get(start), level.get(end.wrapping_sub(1))) {
@@ -151,6 +155,18 @@ mod tests {
                 "q=%2574alq_x%26y=talq%5F",
                 "q=%2574alq_[redacted]%26y=talq%5F",
             ),
+        ] {
+            assert_eq!(redact(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_token_body_is_any_printable_ascii_up_to_a_delimiter() {
+        for (raw, want) in [
+            ("/a/talq_ab.c~d!e:f@g*h/x", "/a/talq_[redacted]/x"),
+            ("/a/talq_ab%2Fcd/x", "/a/talq_[redacted]/x"),
+            ("q=talq_a(b)$c&d=1", "q=talq_[redacted]&d=1"),
+            ("q=%74alq%5Fa%7Eb%2Bc;x%22&y", "q=%74alq%5F[redacted]&y"),
         ] {
             assert_eq!(redact(raw), want, "{raw}");
         }
