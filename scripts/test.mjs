@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, ensureEmulatorBuilt, startEmulator } from '../tests/support/emulator.mjs';
+import { ROOT, ensureEmulatorBuilt, freePort, startEmulator } from '../tests/support/emulator.mjs';
 
 const only = process.argv.slice(2);
 const results = [];
@@ -29,11 +29,15 @@ run('fuzz', 'sh', ['fuzz/run.sh'], { env: { FUZZ_SECONDS: process.env.FUZZ_SECON
 // 2. The wasm-bindgen-test suite in Node and in headless Chromium, against a real emulator.
 run('emulator build', 'cargo', ['build', '--release', '--quiet', '-p', 'talkover-emulator']);
 ensureEmulatorBuilt();
-const emulator = await startEmulator({ seed: 'demo' });
+// In Chromium the tests run in a page served by wasm-bindgen-test-runner's own loopback server and
+// call the emulator's admin API cross-origin, which the emulator refuses to any page unless
+// started with --admin-origin for exactly that origin: so the runner gets a fixed address.
+const runnerAddress = `127.0.0.1:${await freePort()}`;
+const emulator = await startEmulator({ seed: 'demo', adminOrigins: [`http://${runnerAddress}`] });
 const wasmEnv = { TALKOVER_EMULATOR_URL: emulator.url, WASM_BINDGEN_TEST_TIMEOUT: '120' };
 run('wasm-bindgen-test node', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], { env: wasmEnv });
 run('wasm-bindgen-test chromium', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
-  env: { ...wasmEnv, WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER: '/usr/bin/chromedriver' },
+  env: { ...wasmEnv, WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER: '/usr/bin/chromedriver', WASM_BINDGEN_TEST_ADDRESS: runnerAddress },
 });
 await emulator.stop();
 

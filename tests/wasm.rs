@@ -56,6 +56,13 @@ async fn admin(method: &str, path: &str, body: JsValue) -> JsValue {
     )
     .await
     .unwrap();
+    // In Chromium this page is cross-origin to the emulator, whose admin API refuses pages unless
+    // started with --admin-origin for this page's origin (scripts/test.mjs does that).
+    let status = get(&response, "status").as_f64().unwrap_or(0.0);
+    assert!(
+        (200.0..300.0).contains(&status),
+        "admin {method} {path}: HTTP {status}"
+    );
     let json: Function = get(&response, "json").unchecked_into();
     JsFuture::from(json.call0(&response).unwrap().unchecked_into::<Promise>())
         .await

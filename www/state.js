@@ -4,7 +4,8 @@
 // Token rule (design 5.3): the token lives only in the `openSession` closure below and in the
 // Authorization header of requests. It is never written to storage, cookies, the URL or the
 // console; only the base URL is remembered.
-import { TalkoverClient } from 'talkover-client';
+// By path, not through an inline import map: the page's CSP allows no inline script.
+import { TalkoverClient } from './vendor/talkover-client/browser.mjs';
 
 /** The current connection, or null: { client, baseUrl, activeCalls(id, signal) }. */
 export let session = null;

@@ -13,6 +13,7 @@ use crate::log::RequestLog;
 use crate::ratelimit::RateLimit;
 use crate::seed::Seed;
 use crate::state::Store;
+use crate::Options;
 
 /// Everything the handlers share; cloned as `Arc<AppState>`.
 pub struct AppState {
@@ -26,6 +27,10 @@ pub struct AppState {
     pub started: Instant,
     pub quiet: bool,
     pub static_dir: Option<PathBuf>,
+    /// Exact loopback origins allowed to call the admin API cross-origin.
+    pub admin_origins: Vec<String>,
+    /// Whether static files carry the strict CSP and `X-Frame-Options`.
+    pub static_csp: bool,
     shutdown: watch::Receiver<bool>,
     /// Bumped to release every hanging request (fault reset, admin reset).
     release: watch::Sender<u64>,
@@ -40,16 +45,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
-    /// A fresh state seeded with `seed`.
-    pub fn new(
-        seed: Seed,
-        latency_ms: u64,
-        quiet: bool,
-        static_dir: Option<PathBuf>,
-        shutdown: watch::Receiver<bool>,
-    ) -> AppState {
+    /// A fresh state from the server options.
+    pub fn new(options: Options, shutdown: watch::Receiver<bool>) -> AppState {
+        let latency_ms = options.latency_ms;
         AppState {
-            store: Mutex::new(seed.build()),
+            store: Mutex::new(options.seed.build()),
             faults: Mutex::new(Vec::new()),
             rate_limit: Mutex::new(RateLimit::default()),
             latency_ms: AtomicU64::new(latency_ms),
@@ -57,8 +57,10 @@ impl AppState {
             request_ids: AtomicU64::new(0),
             log: RequestLog::default(),
             started: Instant::now(),
-            quiet,
-            static_dir,
+            quiet: options.quiet,
+            static_dir: options.static_dir,
+            admin_origins: options.admin_origins,
+            static_csp: options.static_csp,
             shutdown,
             release: watch::Sender::new(0),
         }

@@ -17,13 +17,16 @@ mod create;
 mod demo;
 mod faults;
 mod fixtures;
+mod guard;
 mod ids;
 mod log;
 mod ratelimit;
+mod redact;
 mod reply;
 mod router;
 pub mod seed;
 pub mod state;
+mod statics;
 pub mod time;
 mod trainings;
 mod views;
@@ -39,6 +42,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
+pub use guard::parse_admin_origin;
 pub use seed::Seed;
 pub use state::{DEMO_TOKEN, OTHER_TOKEN};
 
@@ -54,6 +58,12 @@ pub struct Options {
     pub static_dir: Option<PathBuf>,
     pub latency_ms: u64,
     pub quiet: bool,
+    /// Exact loopback origins (`http://127.0.0.1:PORT`) whose pages may call the
+    /// admin API cross-origin (see [`parse_admin_origin`]); empty by default.
+    pub admin_origins: Vec<String>,
+    /// Send the strict Content-Security-Policy (and `X-Frame-Options: DENY`)
+    /// with static files; on by default (`--static-csp off` turns it off).
+    pub static_csp: bool,
 }
 
 impl Default for Options {
@@ -63,6 +73,8 @@ impl Default for Options {
             static_dir: None,
             latency_ms: 0,
             quiet: true,
+            admin_origins: Vec::new(),
+            static_csp: true,
         }
     }
 }
@@ -74,13 +86,7 @@ where
     F: Future<Output = ()> + Send + 'static,
 {
     let (down_tx, down_rx) = watch::channel(false);
-    let state = Arc::new(app::AppState::new(
-        options.seed,
-        options.latency_ms,
-        options.quiet,
-        options.static_dir,
-        down_rx.clone(),
-    ));
+    let state = Arc::new(app::AppState::new(options, down_rx.clone()));
     let listener = listener.tap_io(|tcp| {
         // Small JSON responses: do not wait for Nagle.
         let _ = tcp.set_nodelay(true);

@@ -1,6 +1,8 @@
 //! Observability: the `x-request-id` header and the stderr access log (one JSON
 //! line per request), and the admin-visible request log and in-flight counters
-//! for `/api/v1` traffic. Header values (and so tokens) are never recorded.
+//! for `/api/v1` traffic. Header values (and so tokens) are never recorded;
+//! methods, paths, queries and header names go through [`redact`] (which also
+//! finds percent-encoded tokens).
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -15,31 +17,11 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::app::Shared;
+use crate::redact::redact;
 use crate::time::{iso_millis, now_millis};
 
 /// At most this many request-log entries are kept (oldest dropped first).
 pub const LOG_CAPACITY: usize = 100_000;
-
-/// Replace what follows every `talq_` (a token sent where it does not belong,
-/// e.g. in a URL) by `[redacted]`, so logs never hold a token yet still show
-/// that one leaked.
-pub fn redact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("talq_") {
-        out.push_str(&rest[..i + 5]);
-        let tail = &rest[i + 5..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(tail.len());
-        if end > 0 {
-            out.push_str("[redacted]");
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
 
 /// Response marker: a fault asked for no `x-request-id` header.
 #[derive(Clone, Copy)]
@@ -160,7 +142,7 @@ impl<'a> Tracker<'a> {
     pub fn start(state: &'a Shared, req: &Request) -> Tracker<'a> {
         let mut headers: Vec<String> = Vec::new();
         for name in req.headers().keys() {
-            headers.push(name.as_str().to_owned());
+            headers.push(redact(name.as_str()));
         }
         let request_id = req
             .extensions()
@@ -170,7 +152,7 @@ impl<'a> Tracker<'a> {
         let entry = Entry {
             seq: 0,
             request_id,
-            method: req.method().as_str().to_owned(),
+            method: redact(req.method().as_str()),
             path: redact(req.uri().path()),
             query: req.uri().query().map(redact),
             headers,
@@ -208,7 +190,7 @@ impl Drop for Tracker<'_> {
 pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
     let id = state.next_request_id();
     let started = Instant::now();
-    let method = req.method().clone();
+    let method = redact(req.method().as_str());
     let path = redact(req.uri().path());
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.run(req).await;
@@ -220,7 +202,7 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
     if !state.quiet {
         let line = json!({
             "ts": iso_millis(now_millis()),
-            "method": method.as_str(),
+            "method": method,
             "path": path,
             "status": res.status().as_u16(),
             "ms": (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
@@ -232,19 +214,4 @@ pub async fn request_id(State(state): State<Shared>, mut req: Request, next: Nex
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
     res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn tokens_are_redacted() {
-        assert_eq!(redact("/api/v1/agents"), "/api/v1/agents");
-        assert_eq!(
-            redact("token=talq_demo_4f8a2c9e71b34d0a&x=1"),
-            "token=talq_[redacted]&x=1"
-        );
-        assert_eq!(redact("/a/talq_x/talq_"), "/a/talq_[redacted]/talq_");
-    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use talkover_emulator::{serve, Options, Seed, DEMO_TOKEN};
+use talkover_emulator::{parse_admin_origin, serve, Options, Seed, DEMO_TOKEN};
 use tokio::net::TcpListener;
 
 /// A local stand-in for the Talkover voice-agent REST API.
@@ -31,6 +31,14 @@ struct Cli {
     /// Do not write the per-request JSON log lines to stderr.
     #[arg(long)]
     quiet: bool,
+    /// Let pages on this exact loopback origin (http://127.0.0.1:PORT) call the
+    /// admin API cross-origin, e.g. a browser test runner; repeatable.
+    #[arg(long = "admin-origin", value_name = "ORIGIN", value_parser = parse_admin_origin)]
+    admin_origins: Vec<String>,
+    /// `strict`: static files carry a strict Content-Security-Policy (no inline
+    /// script or style) and X-Frame-Options DENY; `off` for pages that need inline script.
+    #[arg(long = "static-csp", value_name = "strict|off", default_value = "strict", value_parser = ["strict", "off"])]
+    static_csp: String,
 }
 
 fn main() -> ExitCode {
@@ -78,14 +86,20 @@ async fn run(cli: Cli) -> std::io::Result<()> {
         static_dir: cli.static_dir,
         latency_ms: cli.latency_ms,
         quiet: cli.quiet,
+        admin_origins: cli.admin_origins,
+        static_csp: cli.static_csp == "strict",
     };
     let host = if addr.is_ipv6() {
         format!("[{}]", addr.ip())
     } else {
         addr.ip().to_string()
     };
+    if !addr.ip().is_loopback() {
+        warn_exposed(&host, addr.port());
+    }
+    let shutdown = shutdown_signal();
     announce(&host, addr.port());
-    serve(listener, options, shutdown_signal()).await
+    serve(listener, options, shutdown).await
 }
 
 /// Print the URL and token lines. Best effort: a closed or broken stdout (say,
@@ -97,24 +111,50 @@ fn announce(host: &str, port: u16) {
     let _ = out.flush();
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
+/// The loud warning for a non-loopback bind: the emulator has no real auth.
+fn warn_exposed(host: &str, port: u16) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\n\
+         ******************************************************************\n\
+         * WARNING: talkover-emulator is listening on {host}:{port},\n\
+         * which is NOT a loopback address. Anyone who can reach it can use\n\
+         * the API with the well-known demo tokens. The admin API\n\
+         * (/__emulator) still answers only requests whose Host is loopback,\n\
+         * but a program on the network can forge that header.\n\
+         * Use the default --host 127.0.0.1 unless you really mean this.\n\
+         ******************************************************************\n"
+    );
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this
+/// is called, before the URL line is printed: a signal sent as soon as a caller
+/// reads that line stops the server cleanly (exit 0) instead of killing it.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    async fn recv(stream: Option<Signal>) {
+        match stream {
+            Some(mut s) => {
                 s.recv().await;
             }
-            Err(_) => std::future::pending::<()>().await,
+            None => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    }
+    let int = signal(SignalKind::interrupt()).ok();
+    let term = signal(SignalKind::terminate()).ok();
+    async move {
+        tokio::select! {
+            () = recv(int) => {},
+            () = recv(term) => {},
+        }
+    }
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -1,23 +1,22 @@
 //! The HTTP surface: API and admin routes, the middleware stack (request id and
-//! access log, CORS, /api/v1 tracking + latency + faults, JSON 405s), and the
-//! fallback (static files with `--static`, else the JSON 404).
+//! access log, the admin gate, CORS for everything but the admin API, /api/v1
+//! tracking + latency + faults, JSON 405s), and the fallback (static files with
+//! `--static`, else the JSON 404).
 
 use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use tower::ServiceExt;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::services::ServeDir;
 
 use crate::app::Shared;
 use crate::faults::{self, Kind};
 use crate::log::{self, Tracker};
-use crate::{admin, agents, api, calls, create, reply, trainings};
+use crate::{admin, agents, api, calls, create, guard, reply, statics, trainings};
 
 /// The complete application.
 pub fn build(state: Shared) -> Router {
@@ -44,7 +43,7 @@ pub fn build(state: Shared) -> Router {
         .route("/api/v1/agents/{agent_id}/calls", get(calls::list))
         .route("/api/v1/agents/{agent_id}/actions", get(agents::actions))
         .merge(admin::routes())
-        .fallback(fallback)
+        .fallback(statics::fallback)
         .with_state(state.clone());
     // Wrapping the whole router (not each route) lets the 405 mapper see `Allow`.
     Router::new()
@@ -52,6 +51,7 @@ pub fn build(state: Shared) -> Router {
         .layer(from_fn(method_not_allowed))
         .layer(from_fn_with_state(state.clone(), api_traffic))
         .layer(cors())
+        .layer(from_fn_with_state(state.clone(), guard::admin_gate))
         .layer(from_fn_with_state(state, log::request_id))
 }
 
@@ -164,19 +164,4 @@ async fn method_not_allowed(req: Request, next: Next) -> Response {
         out.headers_mut().insert(header::ALLOW, allow.clone());
     }
     out
-}
-
-/// Unknown routes: static files when `--static` is set (never under /api or
-/// /__emulator), else `{"success":false,"message":"Not found."}`.
-async fn fallback(State(state): State<Shared>, req: Request) -> Response {
-    let path = req.uri().path();
-    let reserved = path == "/api" || path.starts_with("/api/") || path.starts_with("/__emulator");
-    let Some(dir) = state.static_dir.as_ref().filter(|_| !reserved) else {
-        return reply::route_not_found();
-    };
-    match ServeDir::new(dir).oneshot(req).await {
-        Ok(res) if res.status() == StatusCode::NOT_FOUND => reply::route_not_found(),
-        Ok(res) => res.into_response(),
-        Err(never) => match never {},
-    }
 }

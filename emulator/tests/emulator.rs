@@ -3,12 +3,14 @@
 
 mod emulator {
     pub mod admin;
+    pub mod admin_gate;
     pub mod agents;
     pub mod cli;
     pub mod common;
     pub mod concurrency;
     pub mod faults;
     pub mod lifecycle;
+    pub mod redaction;
     pub mod routing;
     pub mod trainings;
 }

@@ -28,7 +28,10 @@ test('npm start prints the page and the token, serves them, and stops on SIGINT'
     assert.equal(printed.token, 'talq_demo_4f8a2c9e71b34d0a');
     const page = await fetch(`${printed.url}/`);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<script type="importmap">[\s\S]*talkover-client/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+    const html = await page.text();
+    assert.match(html, /<script type="module" src="\.\/app\.js"><\/script>/);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script (the CSP forbids it)');
     const wasm = await fetch(`${printed.url}/vendor/talkover-client/talkover_client_bg.wasm`);
     assert.equal(wasm.headers.get('content-type'), 'application/wasm');
     const agents = await fetch(`${printed.url}/api/v1/agents?per_page=1`, { headers: { Authorization: `Bearer ${printed.token}` } });

@@ -244,4 +244,6 @@ test('the demo page: connect, filter, plan, clean up, back up, delete a training
   assert.match(stored.local, /talkover-demo:base-url=/, 'the base URL is remembered');
   assert.ok(!consoleLines.some((l) => l.includes(token)), 'token in a console message');
   assert.deepEqual(consoleLines.filter((l) => /pageerror|error/i.test(l) && !/Failed to load resource/.test(l)), [], 'no page errors');
+  // The page is served with a strict CSP (see www-csp.test.mjs): the whole workflow ran without a violation.
+  assert.deepEqual(consoleLines.filter((l) => /Content Security Policy/i.test(l)), [], 'no CSP violations');
 });

@@ -16,7 +16,8 @@ const block = (tag) => {
   return m[1];
 };
 const withEmulator = async (fn) => {
-  const emulator = await startEmulator({ staticDir: here });
+  // The README's browser quickstart is inline script, which the default strict CSP refuses.
+  const emulator = await startEmulator({ staticDir: here, staticCsp: 'off' });
   try {
     return await fn(emulator);
   } finally {

@@ -2,6 +2,7 @@
 // its admin API (/__emulator). Every JS test layer uses this; see emulator/README.md.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -18,14 +19,19 @@ export function ensureEmulatorBuilt() {
 }
 
 /**
- * Starts the emulator. Options: seed ('demo' | 'empty' | number), staticDir, latencyMs.
+ * Starts the emulator. Options: seed ('demo' | 'empty' | number), staticDir, latencyMs,
+ * adminOrigins (loopback page origins allowed to call the admin API cross-origin, e.g. a browser
+ * test runner's; without one, the admin API refuses every cross-origin request), staticCsp
+ * ('strict' by default; 'off' for test pages with inline script).
  * Resolves to { url, token, otherToken, admin, stop }.
  */
-export async function startEmulator({ seed = 'demo', staticDir, latencyMs } = {}) {
+export async function startEmulator({ seed = 'demo', staticDir, latencyMs, adminOrigins = [], staticCsp } = {}) {
   ensureEmulatorBuilt();
   const args = ['--port', '0', '--seed', String(seed), '--quiet'];
   if (staticDir) args.push('--static', staticDir);
   if (latencyMs) args.push('--latency-ms', String(latencyMs));
+  for (const origin of adminOrigins) args.push('--admin-origin', origin);
+  if (staticCsp) args.push('--static-csp', staticCsp);
   const child = spawn(EMULATOR_BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
@@ -47,6 +53,18 @@ export async function startEmulator({ seed = 'demo', staticDir, latencyMs } = {}
       child.kill('SIGTERM');
     });
   return { url, token: DEMO_TOKEN, otherToken: OTHER_TOKEN, admin, stop, process: child };
+}
+
+/** A loopback port that was free a moment ago (for a server started later, by another process). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** The admin API of an emulator at `url`. */

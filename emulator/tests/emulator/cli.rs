@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_talkover-emulator");
+pub(super) const BIN: &str = env!("CARGO_BIN_EXE_talkover-emulator");
 
-struct Running {
-    child: Child,
-    url: String,
+pub(super) struct Running {
+    pub(super) child: Child,
+    pub(super) url: String,
     lines: Vec<String>,
 }
 
@@ -21,7 +21,7 @@ fn launch(args: &[&str]) -> Running {
     launch_with(args, Stdio::null())
 }
 
-fn launch_with(args: &[&str], stderr: Stdio) -> Running {
+pub(super) fn launch_with(args: &[&str], stderr: Stdio) -> Running {
     let mut child = Command::new(BIN)
         .args(args)
         .stdout(Stdio::piped())
@@ -54,14 +54,14 @@ fn launch_with(args: &[&str], stderr: Stdio) -> Running {
     Running { child, url, lines }
 }
 
-fn signal(child: &Child, name: &str) {
+pub(super) fn signal(child: &Child, name: &str) {
     // The shell's builtin `kill`: no dependency on a kill binary being installed.
     let script = format!("kill -{name} {}", child.id());
     let status = Command::new("sh").args(["-c", &script]).status();
     assert!(status.is_ok_and(|s| s.success()));
 }
 
-fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+pub(super) fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
     let started = Instant::now();
     loop {
         if let Ok(Some(status)) = child.try_wait() {

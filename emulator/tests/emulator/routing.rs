@@ -4,7 +4,7 @@
 use serde_json::json;
 use talkover_emulator::Options;
 
-use super::common::{enc, Emu, TOKEN};
+use super::common::{enc, Emu, Resp, TOKEN};
 
 #[tokio::test]
 async fn unknown_routes_and_wrong_methods() {
@@ -94,11 +94,8 @@ async fn cors_preflight_and_headers() {
     assert_eq!(h("access-control-allow-origin"), "*");
     assert!(h("access-control-allow-methods").contains("delete"));
     assert!(h("access-control-allow-headers").contains("authorization"));
-    for (method, path) in [
-        ("GET", "/api/v1/agents/missing"),
-        ("GET", "/__emulator/state"),
-        ("GET", "/api/v1/agents"),
-    ] {
+    // The admin API gets no CORS at all (see admin_gate.rs).
+    for (method, path) in [("GET", "/api/v1/agents/missing"), ("GET", "/api/v1/agents")] {
         let res = emu
             .http
             .request(method.parse().expect("method"), emu.url(path))
@@ -229,6 +226,9 @@ async fn static_files_share_the_origin() {
         (200, "console.log(1)")
     );
     assert!(res.header("x-request-id").is_some());
+    for path in ["/", "/sub/app.js"] {
+        assert_strict_headers(path, &emu.send("GET", path, None, None).await);
+    }
     assert_eq!(
         emu.send("GET", "/api/v1/health", None, None).await.json,
         json!({"status": "ok"})
@@ -239,5 +239,45 @@ async fn static_files_share_the_origin() {
         emu.send("GET", "/missing.html", None, None).await.status,
         404
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The demo page's policy (see emulator/src/statics.rs) and the anti-framing headers.
+fn assert_strict_headers(path: &str, res: &Resp) {
+    let csp = res.header("content-security-policy").unwrap_or("");
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval';",
+        "style-src 'self';",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'none'",
+    ] {
+        assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
+    assert_eq!(res.header("x-frame-options"), Some("DENY"));
+    assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[tokio::test]
+async fn static_csp_off_keeps_only_the_neutral_headers() {
+    let dir = std::env::temp_dir().join(format!("emu-static-off-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("index.html"), "<script>1</script>").expect("write");
+    let emu = Emu::with(Options {
+        static_dir: Some(dir.clone()),
+        static_csp: false,
+        ..Options::default()
+    })
+    .await;
+    let res = emu.send("GET", "/", None, None).await;
+    assert_eq!(res.status, 200);
+    assert!(res.header("content-security-policy").is_none());
+    assert!(res.header("x-frame-options").is_none());
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
     let _ = std::fs::remove_dir_all(dir);
 }
