@@ -110,16 +110,32 @@ async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/driver.js")]
+extern "C" {
+    /// The package's own driver: runs a call's I/O to its result.
+    fn drive(call: api::Call, fetch: &JsValue) -> Promise;
+}
+
+/// One call as `TalkoverClient` makes it: checked by the wasm, then driven.
+fn request(c: JsValue, op: Op, first: JsValue, second: JsValue, options: JsValue) -> Promise {
+    let config: js_sys::Array = c.unchecked_into();
+    let packed = config.get(0).as_string().unwrap_or_default();
+    match api::start(&packed, op, first, second, options) {
+        Ok(call) => drive(call, &config.get(1)),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
 fn delete_agent(c: JsValue, id: JsValue, options: JsValue) -> Promise {
-    api::request(c, Op::DeleteAgent, id, JsValue::UNDEFINED, options)
+    request(c, Op::DeleteAgent, id, JsValue::UNDEFINED, options)
 }
 
 fn delete_training(c: JsValue, agent: JsValue, training: JsValue, options: JsValue) -> Promise {
-    api::request(c, Op::DeleteTraining, agent, training, options)
+    request(c, Op::DeleteTraining, agent, training, options)
 }
 
 fn get_agent(c: JsValue, id: JsValue, options: JsValue) -> Promise {
-    api::request(c, Op::GetAgent, id, JsValue::UNDEFINED, options)
+    request(c, Op::GetAgent, id, JsValue::UNDEFINED, options)
 }
 
 fn code(error: &JsValue) -> String {

@@ -8,7 +8,7 @@ use crate::proto::input::DEFAULT_BASE_URL;
 use crate::proto::{ApiError, BaseUrl, RetryPolicy, Token};
 use crate::transport::Transport;
 use js_sys::{Array, Object};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 /// `setTimeout` takes at most a signed 32-bit delay.
@@ -72,13 +72,11 @@ fn in_browser_page() -> bool {
     inherited(&global, "document").is_object() && inherited(&global, "window").is_object()
 }
 
-/// Reads a configuration made by [`configure`] back into a transport: one string (timeout,
-/// retries, API root and token, one per line: none of them can hold a newline) and the `fetch`.
-pub fn transport(config: &JsValue) -> Result<Transport, ApiError> {
+/// Reads the packed configuration made by [`configure`] back into a transport: timeout,
+/// retries, API root and token, one per line (none of them can hold a newline).
+pub fn transport(packed: &str) -> Result<Transport, ApiError> {
     let not_ours =
         || ApiError::invalid_argument("This client was not created by new TalkoverClient().");
-    let config: &Array = config.dyn_ref().ok_or_else(not_ours)?;
-    let packed = config.get(0).as_string().ok_or_else(not_ours)?;
     let mut lines = packed.splitn(4, '\n');
     let mut number = || lines.next().and_then(|n| n.parse::<u32>().ok());
     let (Some(timeout_ms), Some(max_retries)) = (number(), number()) else {
@@ -88,7 +86,6 @@ pub fn transport(config: &JsValue) -> Result<Transport, ApiError> {
         return Err(not_ours());
     };
     Ok(Transport {
-        fetch: config.get(1).dyn_into().ok(),
         token: Token::parse(token)?,
         api_root: api_root.to_owned(),
         timeout_ms,

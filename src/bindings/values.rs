@@ -29,15 +29,6 @@ pub fn invalid(error: ApiError) -> JsValue {
     to_js_error(error.into())
 }
 
-/// A plain object from `(key, value)` pairs.
-pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (key, value) in entries {
-        let _ = Reflect::set(&o, &JsValue::from_str(key), value);
-    }
-    o.into()
-}
-
 /// `o[key]` when it is the caller's own property, else `undefined`: options and queries are
 /// read this way, so nothing planted on `Object.prototype` changes what the client does.
 pub fn field(o: &JsValue, key: &str) -> JsValue {

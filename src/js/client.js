@@ -1,8 +1,10 @@
 // The public TalkoverClient: a thin class over the wasm exports. It keeps only the frozen
-// configuration object the wasm side checked (in a private field, so the token never shows up
-// in JSON.stringify, console.log or util.inspect) and owns no wasm memory, so clients need no
-// free() and a client per request is fine in runtimes without FinalizationRegistry.
-import { configure, request, Op } from '../../build/pkg/talkover_client.js';
+// configuration the wasm side checked (in a private field, so the token never shows up in
+// JSON.stringify, console.log or util.inspect) and owns no wasm memory, so clients need no
+// free() and a client per request is fine in runtimes without FinalizationRegistry: each call's
+// wasm state lives only while src/js/driver.js runs it, and is freed when it ends.
+import { configure, start, startCleanup, Op } from '../../build/pkg/talkover_client.js';
+import { cleanup, drive } from './driver.js';
 
 export { TalkoverError, isTalkoverError } from './error.js';
 
@@ -14,31 +16,31 @@ export class TalkoverClient {
   }
 
   deleteAgent(agentId, options) {
-    return request(this.#config, Op.DeleteAgent, agentId, undefined, options);
+    return call(this.#config, Op.DeleteAgent, agentId, undefined, options);
   }
 
   deleteTraining(agentId, trainingId, options) {
-    return request(this.#config, Op.DeleteTraining, agentId, trainingId, options);
+    return call(this.#config, Op.DeleteTraining, agentId, trainingId, options);
   }
 
   getAgent(agentId, options) {
-    return request(this.#config, Op.GetAgent, agentId, undefined, options);
+    return call(this.#config, Op.GetAgent, agentId, undefined, options);
   }
 
   listTrainings(agentId, options) {
-    return request(this.#config, Op.ListTrainings, agentId, undefined, options);
+    return call(this.#config, Op.ListTrainings, agentId, undefined, options);
   }
 
   publishAgent(agentId, options) {
-    return request(this.#config, Op.Publish, agentId, undefined, options);
+    return call(this.#config, Op.Publish, agentId, undefined, options);
   }
 
   unpublishAgent(agentId, options) {
-    return request(this.#config, Op.Unpublish, agentId, undefined, options);
+    return call(this.#config, Op.Unpublish, agentId, undefined, options);
   }
 
   listAgents(query) {
-    return request(this.#config, Op.ListAgents, undefined, undefined, query);
+    return call(this.#config, Op.ListAgents, undefined, undefined, query);
   }
 
   // Every agent matching `query`, page after page.
@@ -54,8 +56,16 @@ export class TalkoverClient {
     }
   }
 
+  activeCalls(agentId, options) {
+    return call(this.#config, Op.ActiveCalls, agentId, undefined, options);
+  }
+
   cleanupAgents(agentIds, options) {
-    return request(this.#config, Op.Cleanup, agentIds, undefined, options);
+    try {
+      return cleanup(startCleanup(this.#config[0], agentIds, options), this.#config[1]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   toJSON() {
@@ -67,3 +77,12 @@ export class TalkoverClient {
   }
 }
 Object.defineProperty(TalkoverClient, 'name', { value: 'TalkoverClient' });
+
+// One call: its arguments checked by the wasm (a bad one rejects, nothing sent), then driven.
+function call([packed, fetchFn], op, first, second, options) {
+  try {
+    return drive(start(packed, op, first, second, options), fetchFn);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -54,22 +54,24 @@ const TIMEOUT = 8;
 const NETWORK = 9;
 
 /**
- * One attempt, as the wasm's request machine asked for it: `fetch(url, init)` and the response
- * read by `receive`, bounded by `timeoutMs` and the caller's `signal`. Never rejects: resolves to
- * what `packed` makes of `[status, requestId, retryAfter, kind, body, detail]`, where `detail`
- * describes a network failure, plus the time and randomness the machine takes as inputs.
+ * One attempt, as the wasm's request machine asked for it (`timeout \n method \n url \n token`):
+ * `fetch(url, init)` and the response read by `receive`, bounded by the timeout and `signal`.
+ * Never rejects: resolves to what `packed` makes of `[status, requestId, retryAfter, kind, body,
+ * detail]`, where `detail` describes a network failure.
  */
-export async function attempt(fetchFn, url, method, authorization, timeoutMs, signal, secret) {
+export async function attempt(fetchFn, request, signal) {
+  const [timeoutMs, method, url, token] = request.split('\n');
   if (signal?.aborted) return packed([null, null, null, ABORTED, null, null]);
   const controller = new AbortController();
   let stop;
   const stopped = new Promise((resolve) => { stop = resolve; });
-  const timer = setTimeout(() => stop(TIMEOUT), timeoutMs);
+  const timer = setTimeout(() => stop(TIMEOUT), Number(timeoutMs));
   const abort = () => stop(ABORTED);
   if (signal) onAbort(signal, abort);
   let read;
   try {
-    const exchange = (async () => receive(await callFetch(fetchFn, url, requestInit(method, authorization, controller.signal)), secret))();
+    const init = requestInit(method, `Bearer ${token}`, controller.signal);
+    const exchange = (async () => receive(await callFetch(fetchFn, url, init), token))();
     exchange.catch(() => {}); // it may fail after the race is decided
     read = await Promise.race([exchange, stopped]);
   } catch (error) {
@@ -113,6 +115,7 @@ function describe(error) {
 
 /** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
 export function sleep(ms, signal) {
+  if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (elapsed) => {
       clearTimeout(timer);

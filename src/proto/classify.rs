@@ -21,6 +21,10 @@ pub trait JsonView: Sized {
     fn is_object(&self) -> bool;
     /// Whether the value is an array.
     fn is_array(&self) -> bool;
+    /// The value when it is a number.
+    fn number(&self) -> Option<f64>;
+    /// The length when the value is an array, else 0.
+    fn array_len(&self) -> usize;
 }
 
 /// A response body as the transport read it.

@@ -20,6 +20,12 @@ impl JsonView for Value {
     fn is_array(&self) -> bool {
         self.is_array()
     }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn array_len(&self) -> usize {
+        self.as_array().map_or(0, Vec::len)
+    }
 }
 
 /// Parses `text` the way the transport does: empty, not JSON, or JSON.

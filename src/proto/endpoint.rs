@@ -146,6 +146,16 @@ pub fn count_calls(agent_id: &str, status: &str) -> Result<RequestSpec, ApiError
     Ok(spec(Method::Get, path, Expect::DataArray))
 }
 
+/// `GET /agents/{id}/calls?status=...&per_page=100&page=N`: one page of the agent's calls in
+/// one status (`activeCalls` reads every page of each active status).
+pub fn calls_page(agent_id: &str, status: &str, page: u32) -> Result<RequestSpec, ApiError> {
+    let mut path = agent_path(agent_id, "/calls?per_page=100&status=")?;
+    path.extend(utf8_percent_encode(status, COMPONENT));
+    path.push_str("&page=");
+    super::error::push_number(&mut path, u64::from(page));
+    Ok(spec(Method::Get, path, Expect::DataArray))
+}
+
 /// The query of `listAgents`, already checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AgentQuery {
@@ -274,6 +284,10 @@ mod tests {
         assert_eq!(
             count_calls("a", "no-answer").unwrap().path,
             "/agents/a/calls?per_page=1&status=no-answer"
+        );
+        assert_eq!(
+            calls_page("a/b", "ringing", 3).unwrap().path,
+            "/agents/a%2Fb/calls?per_page=100&status=ringing&page=3"
         );
     }
 

@@ -8,6 +8,8 @@
 //! * [`retry`]: when to try again and how long to wait.
 //! * [`request`]: one call as a state machine: attempts, waits, already-deleted, redaction.
 //! * [`cleanup`]: the decisions of the agent-cleanup workflow.
+//! * [`sweep`]: one agent's cleanup as a state machine: read, backup, calls, unpublish, delete,
+//!   restore.
 
 pub mod attempt;
 pub mod classify;
@@ -17,6 +19,7 @@ pub mod error;
 pub mod input;
 pub mod request;
 pub mod retry;
+pub mod sweep;
 
 pub use classify::{classify, Body, JsonView, ResponseMeta};
 pub use endpoint::{AgentQuery, Expect, Method, RequestSpec};

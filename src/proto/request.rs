@@ -7,7 +7,7 @@
 use super::classify::Success;
 use super::error::{redact, ApiError};
 use super::retry::RetryPolicy;
-use super::{ErrorCode, RequestSpec};
+use super::{ErrorCode, RequestSpec, Token};
 
 /// What the driver does next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,23 +34,24 @@ pub struct Finished {
 /// The state of one call: how many attempts were made and whether an earlier one may have been
 /// carried out by the server although it failed.
 #[derive(Debug)]
-pub struct Request<'a> {
+pub struct Request {
     gone_code: Option<ErrorCode>,
     idempotent: bool,
     policy: RetryPolicy,
-    secret: &'a str,
+    /// Whose secret every returned string is cleaned of (its `Debug` is redacted).
+    token: Token,
     attempts: u32,
     outcome_unknown: bool,
 }
 
-impl<'a> Request<'a> {
-    /// A call of `spec` under `policy`; every string it returns is cleaned of `secret`.
-    pub fn new(spec: &RequestSpec, policy: RetryPolicy, secret: &'a str) -> Self {
+impl Request {
+    /// A call of `spec` under `policy`; every string it returns is cleaned of the token.
+    pub fn new(spec: &RequestSpec, policy: RetryPolicy, token: &Token) -> Self {
         Self {
             gone_code: spec.gone_code,
             idempotent: spec.idempotent(),
             policy,
-            secret,
+            token: token.clone(),
             attempts: 0,
             outcome_unknown: false,
         }
@@ -87,7 +88,7 @@ impl<'a> Request<'a> {
         match retry {
             Some(wait) => Step::Wait(wait),
             None => {
-                error.redact(self.secret);
+                error.redact(self.token.secret());
                 Step::Done(Err(error))
             }
         }
@@ -105,7 +106,7 @@ impl<'a> Request<'a> {
         already_deleted: bool,
     ) -> Step {
         for text in [&mut message, &mut request_id].into_iter().flatten() {
-            redact(text, self.secret);
+            redact(text, self.token.secret());
         }
         Step::Done(Ok(Finished {
             message,

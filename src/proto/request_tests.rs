@@ -26,7 +26,7 @@ fn run(
     max_retries: u32,
     outcomes: Vec<Result<Success, ApiError>>,
 ) -> Vec<Step> {
-    let mut machine = Request::new(spec, RetryPolicy { max_retries }, SECRET);
+    let mut machine = Request::new(spec, RetryPolicy { max_retries }, &token());
     let mut steps = vec![machine.start()];
     for outcome in outcomes {
         let step = machine.on_outcome(outcome, 0.0);
@@ -37,6 +37,10 @@ fn run(
         }
     }
     steps
+}
+
+fn token() -> Token {
+    Token::parse(SECRET).unwrap()
 }
 
 fn delete() -> RequestSpec {
@@ -110,7 +114,7 @@ fn final_errors_are_redacted_and_aborts_are_never_retried() {
     assert!(matches!(&steps[1], Step::Done(Err(e)) if e.message == "bad [redacted]"));
     let steps = run(&delete(), 5, vec![Err(ApiError::aborted())]);
     assert!(matches!(&steps[1], Step::Done(Err(e)) if e.code == Aborted));
-    let mut machine = Request::new(&delete(), RetryPolicy::default(), SECRET);
+    let mut machine = Request::new(&delete(), RetryPolicy::default(), &token());
     assert!(matches!(machine.on_abort(), Step::Done(Err(e)) if e.code == Aborted));
 }
 
@@ -157,7 +161,7 @@ proptest! {
         outcomes in proptest::collection::vec(any_outcome(), 12),
         jitter in 0.0f64..1.0,
     ) {
-        let mut machine = Request::new(&delete(), RetryPolicy { max_retries }, SECRET);
+        let mut machine = Request::new(&delete(), RetryPolicy { max_retries }, &token());
         let (mut waited, mut unknown_seen, mut last) = (0u64, false, None);
         for outcome in outcomes {
             let retryable = outcome.as_ref().err().map(|e| e.is_transient() && e.code != ErrorCode::Aborted);

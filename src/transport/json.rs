@@ -5,7 +5,7 @@
 use crate::proto::JsonView;
 use crate::sys::own;
 use js_sys::Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 impl JsonView for JsValue {
     fn get(&self, key: &str) -> Option<Self> {
@@ -22,5 +22,11 @@ impl JsonView for JsValue {
     }
     fn is_array(&self) -> bool {
         Array::is_array(self)
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn array_len(&self) -> usize {
+        self.dyn_ref::<Array>().map_or(0, |a| a.length() as usize)
     }
 }

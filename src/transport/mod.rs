@@ -1,23 +1,20 @@
-//! The driver (wasm32 only): does what the [`Request`] machine asks. An attempt is one call of
-//! the JavaScript `attempt` helper (fetch, deadline, abort, bounded and redacted body read, all
-//! in `src/js/sys.js`), a wait one call of `sleep`; the machine decides everything else.
+//! The wasm half of the driver (wasm32 only): one HTTP exchange as the [`Request`] machine runs
+//! it, turned into instructions for the JavaScript half (`src/js/driver.js`), which does the
+//! I/O: `attempt` (fetch, deadline, abort, bounded and redacted read) and `sleep`.
 //!
-//! Each attempt crosses the JS/wasm boundary a handful of times: the helper resolves to one
-//! `head` string with the scalars and the parsed body, which stays a JavaScript value.
+//! An instruction is one string, so each step crosses the boundary once:
+//! `S`/`s` + `timeout \n method \n url \n token` sends (`S` within the caller's signal, `s`
+//! without: a change, once started, runs to its end); `W`/`w` + milliseconds waits.
 
 mod json;
 
 use crate::proto::attempt::{outcome, Head};
-use crate::proto::{ApiError, Finished, Request, RequestSpec, RetryPolicy, Step, Token};
-use crate::sys;
-use js_sys::{Array, Function};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use crate::proto::error::push_number;
+use crate::proto::{ApiError, Request, RequestSpec, RetryPolicy, Step, Token};
+use wasm_bindgen::JsValue;
 
-/// Where and how to send: built per call from the client's configuration.
+/// Where and how to send: read from the client's configuration on each call.
 pub struct Transport {
-    /// An injected `fetch`, or `None` for the global one.
-    pub fetch: Option<Function>,
     /// The API token: the `Authorization` header, and the secret every string is cleaned of.
     pub token: Token,
     /// E.g. `https://app.talkover.ai/api/v1`.
@@ -57,82 +54,96 @@ impl From<ApiError> for Failure {
     }
 }
 
-impl Transport {
-    /// Sends `spec` as the [`Request`] machine directs, within the caller's `signal` (an
-    /// `AbortSignal` or `undefined`).
-    pub async fn send(&self, spec: &RequestSpec, signal: &JsValue) -> Result<Reply, Failure> {
-        let mut machine = Request::new(spec, self.retry, self.token.secret());
-        let mut step = machine.start();
-        let mut body = JsValue::NULL;
-        loop {
-            step = match step {
-                Step::Send => {
-                    let (result, read, jitter) = self.attempt(spec, signal).await;
-                    body = read;
-                    machine.on_outcome(result, jitter)
-                }
-                Step::Wait(ms) => {
-                    let ms = u32::try_from(ms).unwrap_or(u32::MAX);
-                    match await_value(sys::sleep(ms, signal)).await.as_bool() {
-                        Some(true) => Step::Send,
-                        _ => machine.on_abort(),
-                    }
-                }
-                Step::Done(Ok(done)) => return Ok(reply(done, body)),
-                // Details only from a response: never a 500's body on a later abort.
-                Step::Done(Err(error)) => {
-                    let details = error.status.map_or(JsValue::NULL, |_| body);
-                    return Err(Failure { error, details });
-                }
-            }
+/// One exchange in progress: its spec, its request machine, the last body read.
+pub struct Exchange {
+    spec: RequestSpec,
+    machine: Request,
+    step: Step,
+    body: JsValue,
+    within_signal: bool,
+}
+
+impl Exchange {
+    /// Starts sending `spec`; `within_signal` says whether the caller's signal may cancel it.
+    pub fn new(spec: RequestSpec, transport: &Transport, within_signal: bool) -> Self {
+        let machine = Request::new(&spec, transport.retry, &transport.token);
+        let step = machine.start();
+        Self {
+            spec,
+            machine,
+            step,
+            body: JsValue::NULL,
+            within_signal,
         }
     }
 
-    /// One attempt: its classified outcome, the parsed body (or `null`) and the jitter drawn.
-    async fn attempt(
-        &self,
-        spec: &RequestSpec,
-        signal: &JsValue,
-    ) -> (
-        Result<crate::proto::classify::Success, ApiError>,
-        JsValue,
-        f64,
-    ) {
-        let fetch = self.fetch.as_ref().map_or(JsValue::NULL, |f| f.into());
-        let url = spec.url(&self.api_root);
-        let promise = sys::attempt(
-            &fetch,
-            &url,
-            spec.method.as_str(),
-            &self.token.authorization(),
-            self.timeout_ms,
-            signal,
-            self.token.secret(),
-        );
-        let read: Array = await_value(promise).await.unchecked_into();
-        let head = Head::parse(&read.get(0).as_string().unwrap_or_default());
-        let body = Some(read.get(1)).filter(|b| !b.is_null() && !b.is_undefined());
-        let (result, body) = outcome(&head, body, spec.expect, self.timeout_ms);
-        let jitter = f64::from(head.jitter_millionths) / 1e6;
-        (result, body.unwrap_or(JsValue::NULL), jitter)
+    /// The instruction for the JavaScript half, or `None` once the exchange is over.
+    pub fn instruction(&self, transport: &Transport) -> Option<String> {
+        let (send, wait) = match self.within_signal {
+            true => ('S', 'W'),
+            false => ('s', 'w'),
+        };
+        match &self.step {
+            Step::Send => {
+                let url = self.spec.url(&transport.api_root);
+                let mut out = String::with_capacity(url.len() + 64);
+                out.push(send);
+                push_number(&mut out, u64::from(transport.timeout_ms));
+                for part in [self.spec.method.as_str(), &url, transport.token.secret()] {
+                    out.push('\n');
+                    out.push_str(part);
+                }
+                Some(out)
+            }
+            Step::Wait(ms) => {
+                let mut out = String::from(wait);
+                push_number(&mut out, *ms);
+                Some(out)
+            }
+            Step::Done(_) => None,
+        }
     }
-}
 
-/// What a promise resolves to; a rejection (which the helpers never produce) reads as
-/// `undefined`, and then as a network failure.
-async fn await_value(promise: js_sys::Promise) -> JsValue {
-    JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED)
-}
+    /// What an attempt reported: the `head` string and the parsed body.
+    pub fn on_attempt(&mut self, head: &str, body: JsValue, timeout_ms: u32) {
+        let head = Head::parse(head);
+        let body = Some(body).filter(|b| !b.is_null() && !b.is_undefined());
+        let (result, body) = outcome(&head, body, self.spec.expect, timeout_ms);
+        self.body = body.unwrap_or(JsValue::NULL);
+        let jitter = f64::from(head.jitter_millionths) / 1e6;
+        self.step = self.machine.on_outcome(result, jitter);
+    }
 
-fn reply(done: Finished, body: JsValue) -> Reply {
-    Reply {
-        body: if done.already_deleted {
-            JsValue::NULL
-        } else {
-            body
-        },
-        message: done.message,
-        request_id: done.request_id,
-        already_deleted: done.already_deleted,
+    /// A wait ended: `elapsed`, or cut short by the caller's signal.
+    pub fn on_wait(&mut self, elapsed: bool) {
+        self.step = match elapsed {
+            true => Step::Send,
+            false => self.machine.on_abort(),
+        };
+    }
+
+    /// The result, once the exchange is over.
+    pub fn result(&mut self) -> Option<Result<Reply, Failure>> {
+        let Step::Done(done) = std::mem::replace(&mut self.step, Step::Send) else {
+            return None;
+        };
+        let body = std::mem::replace(&mut self.body, JsValue::NULL);
+        Some(match done {
+            Ok(done) => Ok(Reply {
+                body: if done.already_deleted {
+                    JsValue::NULL
+                } else {
+                    body
+                },
+                message: done.message,
+                request_id: done.request_id,
+                already_deleted: done.already_deleted,
+            }),
+            // Details only from a response: never a 500's body on a later abort.
+            Err(error) => Err(Failure {
+                details: error.status.map_or(JsValue::NULL, |_| body),
+                error,
+            }),
+        })
     }
 }

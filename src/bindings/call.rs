@@ -1,0 +1,342 @@
+//! A call in progress, as the JavaScript driver (`src/js/driver.js`) runs it: `next()` says what
+//! to do (send, wait, report a step, or nothing: done), `onAttempt` / `onWait` report back, and
+//! `result()` gives the value or throws the `TalkoverError`. Synchronous: no future, no promise
+//! and no closure in the wasm, so a call crosses the boundary a few dozen times at most.
+
+use super::results::{to_js, Backup, CleanupResult, DeleteResult, Page};
+use super::values::{data_of, to_js_error};
+use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
+use crate::proto::sweep::{AgentCleanup, Need, Verdict};
+use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
+use crate::transport::{Exchange, Failure, Reply, Transport};
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+/// At most this many pages of one call status are read by `activeCalls`.
+const MAX_CALL_PAGES: u32 = 1000;
+
+/// What a call does with its exchanges.
+pub(crate) enum Work {
+    /// One request; its reply is the result (`DeleteResult`, `data`, or `{ data, meta }`).
+    Single(Shape, RequestSpec),
+    /// `deleteTraining` with `republish`: read the agent, delete, publish again if it was.
+    Republish(Box<Republish>),
+    /// `activeCalls`: every page of each active status.
+    ActiveCalls(Box<ActiveCalls>),
+    /// One agent of `cleanupAgents`.
+    Agent(Box<AgentWork>),
+}
+
+/// How a single reply becomes the result.
+#[derive(Clone, Copy)]
+pub(crate) enum Shape {
+    /// A `DeleteResult` with this message when the server sends none.
+    Deleted(&'static str),
+    /// The body's `data`.
+    Data,
+    /// `{ data, meta }`.
+    Page,
+}
+
+/// `deleteTraining` with `republish`.
+pub(crate) struct Republish {
+    pub(crate) agent: String,
+    pub(crate) delete: RequestSpec,
+    /// Known once the agent is read.
+    pub(crate) was_published: Option<bool>,
+    /// Known once the training is deleted.
+    pub(crate) deleted: Option<DeleteResult>,
+}
+
+/// `activeCalls`: the page being read and the calls so far.
+pub(crate) struct ActiveCalls {
+    pub(crate) agent: String,
+    pub(crate) status: usize,
+    pub(crate) page: u32,
+    pub(crate) calls: Array,
+}
+
+/// One agent's cleanup: the machine and the values its result carries.
+pub(crate) struct AgentWork {
+    pub(crate) id: String,
+    pub(crate) machine: AgentCleanup,
+    pub(crate) step: Step,
+    pub(crate) agent: JsValue,
+    pub(crate) trainings: JsValue,
+    pub(crate) details: JsValue,
+}
+
+/// A call in progress.
+#[wasm_bindgen]
+pub struct Call {
+    transport: Transport,
+    signal: Option<AbortSignal>,
+    work: Option<Work>,
+    exchange: Option<Exchange>,
+    announce: Option<Step>,
+    recheck: bool,
+    result: Option<Result<JsValue, JsValue>>,
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// The next instruction (see `crate::transport`), `P` + a step name to report, or `""`.
+    #[wasm_bindgen(js_name = next)]
+    pub fn next_instruction(&mut self) -> String {
+        loop {
+            if let Some(step) = self.announce.take() {
+                return ["P", step.as_str()].concat();
+            }
+            // A change announced to onProgress is not sent if the callback aborted.
+            let cancel = std::mem::take(&mut self.recheck) && self.aborted();
+            let reply = match &mut self.exchange {
+                Some(_) if cancel => Some(Err(ApiError::aborted().into())),
+                Some(exchange) => match exchange.instruction(&self.transport) {
+                    Some(instruction) => return instruction,
+                    None => exchange.result(),
+                },
+                None if self.result.is_some() => return String::new(),
+                None if self.work.is_none() => return String::new(),
+                None => None,
+            };
+            self.exchange = None;
+            self.advance(reply);
+        }
+    }
+
+    /// What an attempt reported (`head`, and the parsed body or `null`).
+    #[wasm_bindgen(js_name = onAttempt)]
+    pub fn on_attempt(&mut self, head: &str, body: JsValue) {
+        if let Some(exchange) = &mut self.exchange {
+            exchange.on_attempt(head, body, self.transport.timeout_ms);
+        }
+    }
+
+    /// A wait ended: `true` when it elapsed, `false` when the caller's signal aborted it.
+    #[wasm_bindgen(js_name = onWait)]
+    pub fn on_wait(&mut self, elapsed: bool) {
+        if let Some(exchange) = &mut self.exchange {
+            exchange.on_wait(elapsed);
+        }
+    }
+
+    /// The caller's signal, or `undefined`.
+    pub fn signal(&self) -> JsValue {
+        self.signal
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |s| s.into())
+    }
+
+    /// The result: the value, or the `TalkoverError` thrown.
+    pub fn result(&mut self) -> Result<JsValue, JsValue> {
+        let unfinished =
+            || to_js_error(ApiError::invalid_argument("The call has not finished.").into());
+        self.result.take().unwrap_or_else(|| Err(unfinished()))
+    }
+}
+
+impl Call {
+    pub(crate) fn new(transport: Transport, signal: Option<AbortSignal>, work: Work) -> Self {
+        Self {
+            transport,
+            signal,
+            work: Some(work),
+            exchange: None,
+            announce: None,
+            recheck: false,
+            result: None,
+        }
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    fn send(&mut self, spec: Result<RequestSpec, ApiError>, within_signal: bool) {
+        match spec {
+            Ok(spec) => self.exchange = Some(Exchange::new(spec, &self.transport, within_signal)),
+            Err(error) => self.fail(error.into()),
+        }
+    }
+
+    fn fail(&mut self, failure: Failure) {
+        self.result = Some(Err(to_js_error(failure)));
+    }
+
+    /// Moves the work on with the reply of the last exchange (`None` at the start).
+    fn advance(&mut self, reply: Option<Result<Reply, Failure>>) {
+        let work = match self.work.take() {
+            Some(work) => work,
+            None => return self.fail(ApiError::invalid_argument("The call has finished.").into()),
+        };
+        self.work = Some(match (work, reply) {
+            (Work::Single(shape, spec), None) => {
+                self.send(Ok(spec.clone()), true);
+                Work::Single(shape, spec)
+            }
+            (Work::Single(shape, spec), Some(reply)) => {
+                self.result = Some(reply.map(|r| single(shape, r)).map_err(to_js_error));
+                Work::Single(shape, spec)
+            }
+            (Work::Republish(work), reply) => Work::Republish(self.republish(work, reply)),
+            (Work::ActiveCalls(work), reply) => Work::ActiveCalls(self.active_calls(work, reply)),
+            (Work::Agent(work), reply) => Work::Agent(self.agent(work, reply)),
+        });
+    }
+
+    fn republish(
+        &mut self,
+        mut w: Box<Republish>,
+        reply: Option<Result<Reply, Failure>>,
+    ) -> Box<Republish> {
+        let reply = match reply {
+            None => {
+                self.send(endpoint::get_agent(&w.agent), true);
+                return w;
+            }
+            Some(Err(failure)) if w.deleted.is_none() => {
+                self.fail(failure);
+                return w;
+            }
+            Some(reply) => reply,
+        };
+        match (w.was_published, w.deleted.take(), reply) {
+            (None, _, Ok(agent)) => {
+                let status = data_of(&agent.body)
+                    .get("current_status")
+                    .and_then(|s| s.string());
+                w.was_published = Some(status.as_deref() == Some("published"));
+                self.send(Ok(w.delete.clone()), true);
+            }
+            (Some(published), None, Ok(reply)) => {
+                let mut deleted = delete_result(reply, "Agent training deleted successfully");
+                (deleted.republished, deleted.republish_error) = (Some(false), JsValue::NULL);
+                match published {
+                    true => self.send(endpoint::set_published(&w.agent, true), true),
+                    false => self.result = Some(Ok(to_js(&deleted))),
+                }
+                w.deleted = Some(deleted);
+            }
+            (_, Some(mut deleted), publish) => {
+                deleted.republished = Some(publish.is_ok());
+                deleted.republish_error = publish.err().map_or(JsValue::NULL, to_js_error);
+                self.result = Some(Ok(to_js(&deleted)));
+            }
+            _ => self.fail(ApiError::invalid_argument("The call has finished.").into()),
+        }
+        w
+    }
+
+    fn active_calls(
+        &mut self,
+        mut w: Box<ActiveCalls>,
+        reply: Option<Result<Reply, Failure>>,
+    ) -> Box<ActiveCalls> {
+        match reply {
+            None => {}
+            Some(Err(failure)) => {
+                self.fail(failure);
+                return w;
+            }
+            Some(Ok(reply)) => {
+                w.calls = w.calls.concat(&data_of(&reply.body).into());
+                let last = reply
+                    .body
+                    .get("pagination")
+                    .and_then(|p| p.get("last_page"));
+                let last = last
+                    .and_then(|l| l.number())
+                    .unwrap_or(1.0)
+                    .min(f64::from(MAX_CALL_PAGES));
+                match f64::from(w.page) < last {
+                    true => w.page += 1,
+                    false => (w.status, w.page) = (w.status + 1, 1),
+                }
+            }
+        }
+        match ACTIVE_CALL_STATUSES.get(w.status) {
+            Some(status) => self.send(endpoint::calls_page(&w.agent, status, w.page), true),
+            None => self.result = Some(Ok(w.calls.clone().into())),
+        }
+        w
+    }
+
+    fn agent(
+        &mut self,
+        mut w: Box<AgentWork>,
+        reply: Option<Result<Reply, Failure>>,
+    ) -> Box<AgentWork> {
+        let answer = reply.map(|reply| match reply {
+            Ok(reply) => {
+                match w.step {
+                    Step::Read => w.agent = data_of(&reply.body),
+                    Step::Backup => w.trainings = data_of(&reply.body),
+                    _ => {}
+                }
+                Ok(reply.body)
+            }
+            Err(failure) => {
+                w.details = failure.details;
+                Err(failure.error)
+            }
+        });
+        match w.machine.next(answer, self.aborted()) {
+            Need::Send(announce, step, spec) => {
+                self.announce = announce;
+                self.recheck = step.changes_state();
+                w.step = step;
+                self.send(Ok(spec), !step.changes_state());
+            }
+            Need::Finish(verdict) => self.result = Some(Ok(cleanup_result(&w, verdict))),
+        }
+        w
+    }
+}
+
+fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
+    let details = w.details.clone();
+    let error = verdict.error.map_or(JsValue::NULL, |error| {
+        let details = error.status.map_or(JsValue::NULL, |_| details);
+        to_js_error(Failure { error, details })
+    });
+    let backup = verdict.backed_up.then(|| Backup {
+        agent: w.agent.clone(),
+        trainings: w.trainings.clone(),
+    });
+    to_js(&CleanupResult {
+        agent_id: &w.id,
+        outcome: verdict.outcome.as_str(),
+        reason: verdict.reason,
+        unpublished: verdict.unpublished,
+        backup,
+        error,
+    })
+}
+
+fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
+    let message = match (reply.already_deleted, reply.message) {
+        (true, _) => "Already deleted: a retried request found it gone.".to_owned(),
+        (false, Some(m)) => m,
+        (false, None) => default_message.to_owned(),
+    };
+    DeleteResult {
+        success: true,
+        message,
+        already_deleted: reply.already_deleted,
+        request_id: reply.request_id,
+        republished: None,
+        republish_error: JsValue::UNDEFINED,
+    }
+}
+
+fn single(shape: Shape, reply: Reply) -> JsValue {
+    match shape {
+        Shape::Deleted(message) => to_js(&delete_result(reply, message)),
+        Shape::Data => data_of(&reply.body),
+        Shape::Page => to_js(&Page {
+            data: data_of(&reply.body),
+            meta: reply.body.get("meta").unwrap_or(JsValue::NULL),
+        }),
+    }
+}

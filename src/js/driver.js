@@ -1,0 +1,66 @@
+// The I/O half of every call: the wasm decides (a synchronous `Call` from `start` or a
+// cleanup's `agent(i)`), this loop does what it says. `S`/`s` sends an attempt (`S` within the
+// caller's signal, `s` without: a change runs to its end), `W`/`w` waits, `P` reports a step,
+// and an empty instruction means the call's result is ready.
+import { attempt, callQuietly, sleep } from './sys.js';
+
+/** Runs `call` to its result (or its TalkoverError); frees it whatever happens. */
+export async function drive(call, fetchFn, onStep) {
+  try {
+    const signal = call.signal();
+    for (;;) {
+      const next = call.next();
+      const within = next[0] === 'S' || next[0] === 'W' ? signal : undefined;
+      switch (next[0]) {
+        case 'S':
+        case 's': {
+          const [head, body] = await attempt(fetchFn, next.slice(1), within);
+          call.onAttempt(head, body);
+          break;
+        }
+        case 'W':
+        case 'w':
+          call.onWait(await sleep(Number(next.slice(1)), within));
+          break;
+        case 'P':
+          onStep?.(next.slice(1));
+          break;
+        default:
+          return call.result();
+      }
+    }
+  } finally {
+    call.free();
+  }
+}
+
+/** `cleanupAgents`: `concurrency` agents in flight, progress after every step, one report. */
+export async function cleanup(run, fetchFn) {
+  try {
+    const total = run.total();
+    const onProgress = run.onProgress();
+    const results = new Array(total);
+    let next = 0;
+    let done = 0;
+    const progress = (agentId, step) => onProgress && callQuietly(onProgress, { agentId, step, done, total });
+    const worker = async () => {
+      while (next < total) {
+        const index = next++;
+        const agentId = run.id(index);
+        results[index] = await drive(run.agent(index), fetchFn, (step) => progress(agentId, step));
+        done += 1;
+        progress(agentId, 'done');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(run.concurrency(), total) }, worker));
+    return report(results);
+  } finally {
+    run.free();
+  }
+}
+
+function report(results) {
+  const counts = { deleted: 0, skipped: 0, failed: 0, planned: 0 };
+  for (const r of results) counts[r.outcome] += 1;
+  return { results, ...counts };
+}
