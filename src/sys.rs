@@ -9,9 +9,20 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// `o[key]` when it is an own property of the object `o`, else `undefined`.
     pub fn own(o: &JsValue, key: &str) -> JsValue;
+    /// [`own`], with `null` read as `undefined` (for JSON bodies).
+    #[wasm_bindgen(js_name = ownValue)]
+    pub fn own_value(o: &JsValue, key: &str) -> JsValue;
+    /// Whether a value is a JSON object (not `null`, not an array).
+    #[wasm_bindgen(js_name = isJsonObject)]
+    pub fn is_json_object(v: &JsValue) -> bool;
     /// `list[index]` when it is an own element (not a hole), else `undefined`.
     #[wasm_bindgen(js_name = ownAt)]
     pub fn own_at(list: &JsValue, index: u32) -> JsValue;
+    /// The own properties `names` (comma-separated) of `o` as one typed string
+    /// ([`crate::proto::options`]).
+    pub fn snapshot(o: &JsValue, names: &str) -> String;
+    /// `F` when there is a global `fetch` (else `-`), then `B` in a browser page (else `-`).
+    pub fn environment() -> String;
     /// Whether a string has no lone surrogates.
     #[wasm_bindgen(js_name = isWellFormed)]
     pub fn is_well_formed(s: &JsValue) -> bool;

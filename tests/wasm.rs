@@ -33,7 +33,7 @@ fn config(extra: &[(&str, JsValue)]) -> JsValue {
         ("maxRetries", 0.into()),
     ];
     pairs.extend(extra.iter().cloned());
-    api::configure(obj(&pairs)).expect("valid options")
+    api::configure(obj(&pairs)).expect("valid options").into()
 }
 
 /// Calls the emulator's admin API with the global fetch.
@@ -116,12 +116,12 @@ extern "C" {
     fn drive(call: api::Call, fetch: &JsValue) -> Promise;
 }
 
-/// One call as `TalkoverClient` makes it: checked by the wasm, then driven.
+/// One call as `TalkoverClient` makes it (with the global fetch): checked by the wasm, then
+/// driven.
 fn request(c: JsValue, op: Op, first: JsValue, second: JsValue, options: JsValue) -> Promise {
-    let config: js_sys::Array = c.unchecked_into();
-    let packed = config.get(0).as_string().unwrap_or_default();
+    let packed = c.as_string().unwrap_or_default();
     match api::start(&packed, op, first, second, options) {
-        Ok(call) => drive(call, &config.get(1)),
+        Ok(call) => drive(call, &JsValue::NULL),
         Err(error) => Promise::reject(&error),
     }
 }
@@ -207,11 +207,12 @@ async fn deletes_a_training_and_tells_training_from_agent_404() {
 
 #[wasm_bindgen_test]
 async fn error_codes_for_token_conflicts_and_server_errors() {
-    let bad = api::configure(obj(&[
+    let bad: JsValue = api::configure(obj(&[
         ("token", "talq_wrong".into()),
         ("baseUrl", URL.into()),
     ]))
-    .unwrap();
+    .unwrap()
+    .into();
     let err = settle(delete_agent(bad, "x".into(), JsValue::UNDEFINED))
         .await
         .unwrap_err();

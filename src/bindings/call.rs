@@ -105,20 +105,24 @@ impl Call {
         }
     }
 
-    /// What an attempt reported (`head`, and the parsed body or `null`).
+    /// What an attempt reported (`head`, and the parsed body or `null`); returns the next
+    /// instruction (saving a crossing per step).
     #[wasm_bindgen(js_name = onAttempt)]
-    pub fn on_attempt(&mut self, head: &str, body: JsValue) {
+    pub fn on_attempt(&mut self, head: &str, body: JsValue) -> String {
         if let Some(exchange) = &mut self.exchange {
             exchange.on_attempt(head, body, self.transport.timeout_ms);
         }
+        self.next_instruction()
     }
 
-    /// A wait ended: `true` when it elapsed, `false` when the caller's signal aborted it.
+    /// A wait ended: `true` when it elapsed, `false` when the caller's signal aborted it;
+    /// returns the next instruction.
     #[wasm_bindgen(js_name = onWait)]
-    pub fn on_wait(&mut self, elapsed: bool) {
+    pub fn on_wait(&mut self, elapsed: bool) -> String {
         if let Some(exchange) = &mut self.exchange {
             exchange.on_wait(elapsed);
         }
+        self.next_instruction()
     }
 
     /// The caller's signal, or `undefined`.

@@ -4,8 +4,7 @@
 
 use super::call::{AgentWork, Call, Work};
 use super::config;
-use super::values::{bool_option, function_option, int_option, invalid, options_arg};
-use super::values::{signal_of, text_of};
+use super::values::{invalid, text_of, Options};
 use crate::proto::cleanup::{self as rules, CleanupOptions, Step};
 use crate::proto::sweep::AgentCleanup;
 use crate::proto::ApiError;
@@ -13,6 +12,16 @@ use crate::sys::own_at;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
+
+/// The options of `cleanupAgents`, in the order of one snapshot.
+const CLEANUP_OPTIONS: [&str; 6] = [
+    "unpublish",
+    "backup",
+    "dryRun",
+    "concurrency",
+    "signal",
+    "onProgress",
+];
 
 /// A cleanup run: the distinct ids, the options, the configuration.
 #[wasm_bindgen]
@@ -33,23 +42,23 @@ pub fn start_cleanup(
 ) -> Result<Cleanup, JsValue> {
     config::transport(config).map_err(invalid)?;
     let ids = read_ids(&agent_ids).map_err(invalid)?;
-    let o = options_arg(&options).map_err(invalid)?;
+    let o = Options::read(&options, &CLEANUP_OPTIONS).map_err(invalid)?;
     let read = || -> Result<CleanupOptions, ApiError> {
         Ok(CleanupOptions {
-            unpublish: bool_option(&o, "unpublish", false)?,
-            backup: bool_option(&o, "backup", true)?,
-            dry_run: bool_option(&o, "dryRun", false)?,
-            concurrency: int_option(&o, "concurrency", 4, 1, rules::MAX_CONCURRENCY)?,
+            unpublish: o.bag.bool("unpublish", false)?,
+            backup: o.bag.bool("backup", true)?,
+            dry_run: o.bag.bool("dryRun", false)?,
+            concurrency: o.bag.int("concurrency", 4, 1, rules::MAX_CONCURRENCY)?,
         })
     };
     let options = read().map_err(invalid)?;
-    let signal = signal_of(&o).map_err(invalid)?;
-    let on_progress = function_option(&o, "onProgress").map_err(invalid)?;
+    let signal = o.signal().map_err(invalid)?;
+    let on_progress = o.function("onProgress").map_err(invalid)?;
     Ok(Cleanup {
         config: config.to_owned(),
         ids,
         options,
-        on_progress: on_progress.map_or(JsValue::UNDEFINED, Into::into),
+        on_progress,
         signal,
     })
 }

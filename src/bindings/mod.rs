@@ -11,15 +11,15 @@ mod values;
 pub use call::Call;
 pub use cleanup::{start_cleanup, Cleanup};
 
+use crate::proto::options::Bag;
 use crate::proto::{endpoint, AgentQuery, ApiError, RequestSpec};
 use call::{ActiveCalls, Republish, Shape, Work};
-use values::{invalid, options_arg, signal_of, string_arg};
+use values::{invalid, string_arg, Options};
 use wasm_bindgen::prelude::*;
 
-/// Checks client options; returns the configuration (`[packed, fetch, apiRoot]`) or throws a
-/// `TalkoverError`.
+/// Checks client options; returns the packed configuration or throws a `TalkoverError`.
 #[wasm_bindgen]
-pub fn configure(options: JsValue) -> Result<JsValue, JsValue> {
+pub fn configure(options: JsValue) -> Result<String, JsValue> {
     config::configure(&options).map_err(invalid)
 }
 
@@ -55,14 +55,19 @@ pub fn start(
     second: JsValue,
     options: JsValue,
 ) -> Result<Call, JsValue> {
-    let options = options_arg(&options).map_err(invalid)?;
+    let names: &[&str] = match op {
+        Op::ListAgents => &["page", "perPage", "status", "direction", "search", "signal"],
+        Op::DeleteTraining => &["republish", "signal"],
+        _ => &["signal"],
+    };
+    let options = Options::read(&options, names).map_err(invalid)?;
     let transport = config::transport(config).map_err(invalid)?;
-    let signal = signal_of(&options).map_err(invalid)?;
-    let work = work(op, &first, &second, &options).map_err(invalid)?;
+    let signal = options.signal().map_err(invalid)?;
+    let work = work(op, &first, &second, &options.bag).map_err(invalid)?;
     Ok(Call::new(transport, signal, work))
 }
 
-fn work(op: Op, first: &JsValue, second: &JsValue, options: &JsValue) -> Result<Work, ApiError> {
+fn work(op: Op, first: &JsValue, second: &JsValue, options: &Bag) -> Result<Work, ApiError> {
     if let Op::ListAgents = op {
         return Ok(Work::Single(
             Shape::Page,
@@ -98,10 +103,10 @@ fn work(op: Op, first: &JsValue, second: &JsValue, options: &JsValue) -> Result<
 
 /// With `republish`, a published agent is published again after the delete and `republished`
 /// (and `republishError`) say how that went.
-fn delete_training(agent: String, training: &JsValue, options: &JsValue) -> Result<Work, ApiError> {
+fn delete_training(agent: String, training: &JsValue, options: &Bag) -> Result<Work, ApiError> {
     let training = string_arg("trainingId", training)?;
     let delete = endpoint::delete_training(&agent, &training)?;
-    match values::bool_option(options, "republish", false)? {
+    match options.bool("republish", false)? {
         false => Ok(Work::Single(
             Shape::Deleted("Agent training deleted successfully"),
             delete,
@@ -115,14 +120,14 @@ fn delete_training(agent: String, training: &JsValue, options: &JsValue) -> Resu
     }
 }
 
-fn read_query(q: &JsValue) -> Result<AgentQuery, ApiError> {
-    let number = |name, max| values::int_option(q, name, 0, 1, max).map(|n| (n > 0).then_some(n));
+fn read_query(q: &Bag) -> Result<AgentQuery, ApiError> {
+    let number = |name, max| q.int(name, 0, 1, max).map(|n| (n > 0).then_some(n));
     AgentQuery {
         page: number("page", u32::MAX)?,
         per_page: number("perPage", 100)?,
-        status: values::string_option(q, "status")?,
-        direction: values::string_option(q, "direction")?,
-        search: values::string_option(q, "search")?,
+        status: q.string("status")?,
+        direction: q.string("direction")?,
+        search: q.string("search")?,
     }
     .check()
 }

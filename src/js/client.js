@@ -12,7 +12,10 @@ export class TalkoverClient {
   #config;
 
   constructor(options) {
-    this.#config = configure(options);
+    const packed = configure(options);
+    // The wasm checked that an own `fetch`, if any, is a function; the API root is line 3.
+    const fetchFn = Object.hasOwn(options, 'fetch') ? options.fetch : null;
+    this.#config = Object.freeze([packed, typeof fetchFn === 'function' ? fetchFn : null, packed.split('\n')[2]]);
   }
 
   deleteAgent(agentId, options) {

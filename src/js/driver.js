@@ -8,22 +8,23 @@ import { attempt, callQuietly, sleep } from './sys.js';
 export async function drive(call, fetchFn, onStep) {
   try {
     const signal = call.signal();
+    let next = call.next();
     for (;;) {
-      const next = call.next();
       const within = next[0] === 'S' || next[0] === 'W' ? signal : undefined;
       switch (next[0]) {
         case 'S':
         case 's': {
           const [head, body] = await attempt(fetchFn, next.slice(1), within);
-          call.onAttempt(head, body);
+          next = call.onAttempt(head, body);
           break;
         }
         case 'W':
         case 'w':
-          call.onWait(await sleep(Number(next.slice(1)), within));
+          next = call.onWait(await sleep(Number(next.slice(1)), within));
           break;
         case 'P':
           onStep?.(next.slice(1));
+          next = call.next();
           break;
         default:
           return call.result();

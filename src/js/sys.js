@@ -23,9 +23,44 @@ export function own(o, key) {
   }
 }
 
+/** `own(o, key)`, with `null` read as `undefined` (JSON bodies: absent and null mean the same). */
+export function ownValue(o, key) {
+  return own(o, key) ?? undefined;
+}
+
+/** Whether `v` is a plain JSON object: not null, not an array, not a function. */
+export function isJsonObject(v) {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** `list[index]` when the array has it (a hole never reads a value planted on the prototype). */
 export function ownAt(list, index) {
   return own(list, index);
+}
+
+/** The own properties `names` (comma-separated) of `o` as one typed string: src/proto/options.rs. */
+export function snapshot(o, names) {
+  let out = '';
+  for (const name of names.split(',')) out += tag(own(o, name));
+  return out;
+}
+
+function tag(v) {
+  switch (typeof v) {
+    case 'undefined': return 'u';
+    case 'boolean': return v ? 't' : 'f';
+    case 'number': return Number.isSafeInteger(v) && v >= 0 ? `i${v};` : 'd';
+    case 'string': return isWellFormed(v) ? `s${v.length};${v}` : 'x';
+    case 'function': return 'F';
+    case 'object': return v === null ? 'n' : Array.isArray(v) ? 'a' : 'o';
+    default: return '?';
+  }
+}
+
+/** `F` when there is a global fetch, then `B` in a browser page (where a token would be exposed). */
+export function environment() {
+  const page = typeof document === 'object' && document !== null && typeof window === 'object' && window !== null;
+  return `${typeof globalThis.fetch === 'function' ? 'F' : '-'}${page ? 'B' : '-'}`;
 }
 
 /** A string without lone surrogates (which would reach the wasm as U+FFFD). */
@@ -95,7 +130,7 @@ export async function attempt(fetchFn, request, signal) {
  */
 function packed([status, requestId, retryAfter, kind, body, detail]) {
   const jitter = Math.floor(Math.random() * 1e6);
-  return [[status ?? '', kind, Date.now(), jitter, requestId ?? '', retryAfter ?? '', detail ?? ''].join('\n'), body];
+  return [[status ?? '', kind, Date.now(), jitter, requestId ?? '', retryAfter ?? '', detail ?? ''].join('\n'), body ?? null];
 }
 
 function callFetch(fetchFn, url, init) {

@@ -175,16 +175,15 @@ fn code_of<V: JsonView>(v: &V) -> Option<String> {
 /// `v[key]`, else `v.error[key]`, else `v.error` itself when it is a string that `fits`: the
 /// places the documented error shapes put a message or a code.
 fn string_at<V: JsonView>(v: &V, key: &str, fits: fn(&str) -> bool) -> Option<String> {
-    let error = v.get("error");
-    v.get(key)
+    if let Some(found) = v.get(key).and_then(|x| x.string()) {
+        return Some(found);
+    }
+    // Only now: each read of the body may cross into JavaScript.
+    let error = v.get("error")?;
+    error
+        .get(key)
         .and_then(|x| x.string())
-        .or_else(|| {
-            error
-                .as_ref()
-                .and_then(|e| e.get(key))
-                .and_then(|x| x.string())
-        })
-        .or_else(|| error.and_then(|e| e.string()).filter(|s| fits(s)))
+        .or_else(|| error.string().filter(|s| fits(s)))
 }
 
 fn looks_like_code(s: &str) -> bool {

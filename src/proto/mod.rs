@@ -1,6 +1,7 @@
 //! The pure core: everything that can be decided without JavaScript, a clock or randomness.
 //!
 //! * [`error`]: the one error type, [`ApiError`], and the [`ErrorCode`] table of the contract.
+//! * [`options`]: option bags read from one typed snapshot, with precise messages.
 //! * [`input`]: validated inputs: [`Token`], ids, [`BaseUrl`].
 //! * [`endpoint`]: one [`RequestSpec`] per API operation, with percent-encoded paths.
 //! * [`attempt`]: what one attempt reported (the driver's `head`), and its classified outcome.
@@ -17,6 +18,7 @@ pub mod cleanup;
 pub mod endpoint;
 pub mod error;
 pub mod input;
+pub mod options;
 pub mod request;
 pub mod retry;
 pub mod sweep;

@@ -3,13 +3,13 @@
 //! planted on `Object.prototype`.
 
 use crate::proto::JsonView;
-use crate::sys::own;
+use crate::sys::{is_json_object, own_value};
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 impl JsonView for JsValue {
     fn get(&self, key: &str) -> Option<Self> {
-        Some(own(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
+        Some(own_value(self, key)).filter(|v| !v.is_undefined())
     }
     fn string(&self) -> Option<String> {
         self.as_string()
@@ -18,7 +18,7 @@ impl JsonView for JsValue {
         self.as_bool()
     }
     fn is_object(&self) -> bool {
-        JsValue::is_object(self) && !Array::is_array(self) && !self.is_function()
+        is_json_object(self)
     }
     fn is_array(&self) -> bool {
         Array::is_array(self)

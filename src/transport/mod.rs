@@ -107,7 +107,8 @@ impl Exchange {
     /// What an attempt reported: the `head` string and the parsed body.
     pub fn on_attempt(&mut self, head: &str, body: JsValue, timeout_ms: u32) {
         let head = Head::parse(head);
-        let body = Some(body).filter(|b| !b.is_null() && !b.is_undefined());
+        // `attempt` gives `null` for no body.
+        let body = Some(body).filter(|b| !b.is_null());
         let (result, body) = outcome(&head, body, self.spec.expect, timeout_ms);
         self.body = body.unwrap_or(JsValue::NULL);
         let jitter = f64::from(head.jitter_millionths) / 1e6;
