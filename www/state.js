@@ -7,7 +7,7 @@
 // By path, not through an inline import map: the page's CSP allows no inline script.
 import { TalkoverClient } from './vendor/talkover-client/browser.mjs';
 
-/** The current connection, or null: { client, baseUrl, activeCalls(id, signal) }. */
+/** The current connection, or null: { client, baseUrl, activeCalls(id, signal) -> count }. */
 export let session = null;
 
 export function setSession(next) {
@@ -31,24 +31,9 @@ export function agentName(id) {
   return state.known.get(id)?.name ?? id;
 }
 
-/** The client, and a tiny fetch helper for the one endpoint the client does not wrap. */
+/** The client, and the count of an agent's calls in progress (the client's `activeCalls`). */
 export function openSession(baseUrl, token, allowBrowser) {
   const client = new TalkoverClient({ token, baseUrl, allowBrowser, maxRetries: 2, timeoutMs: 20_000 });
-  const root = baseUrl.replace(/\/+$/, '');
-  /** Number of answered (in-progress) calls of an agent, from `GET /agents/{id}/calls`. */
-  const activeCalls = async (agentId, signal) => {
-    const url = `${root}/api/v1/agents/${encodeURIComponent(agentId)}/calls?status=answered&per_page=1`;
-    const res = await fetch(url, {
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      signal,
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-    });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const body = await res.json();
-    const total = body?.pagination?.total ?? body?.meta?.total;
-    if (typeof total !== 'number') throw new Error('no pagination.total');
-    return total;
-  };
-  return { client, baseUrl: root, activeCalls };
+  const activeCalls = async (agentId, signal) => (await client.activeCalls(agentId, { signal })).length;
+  return { client, baseUrl: baseUrl.replace(/\/+$/, ''), activeCalls };
 }

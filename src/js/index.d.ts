@@ -131,6 +131,17 @@ export interface AgentPage {
   meta: { current_page: number; per_page: number; total: number; last_page: number };
 }
 
+/** A call of an agent, as `GET /agents/{id}/calls` lists it. */
+export interface Call {
+  id: string;
+  to?: string;
+  from?: string;
+  direction?: 'inbound' | 'outbound' | (string & {});
+  status: 'initiated' | 'ringing' | 'answered' | 'completed' | 'failed' | 'busy' | 'no-answer' | (string & {});
+  created_at?: string;
+  [field: string]: unknown;
+}
+
 export type CleanupStep = 'read' | 'backup' | 'check-calls' | 'unpublish' | 'delete' | 'restore' | 'done';
 
 export interface CleanupProgress {
@@ -186,6 +197,8 @@ export declare class TalkoverClient {
   listTrainings(agentId: string, options?: RequestOptions): Promise<Training[]>;
   unpublishAgent(agentId: string, options?: RequestOptions): Promise<AgentSummary>;
   publishAgent(agentId: string, options?: RequestOptions): Promise<AgentSummary>;
+  /** The agent's calls in progress (initiated, ringing, answered), every page. */
+  activeCalls(agentId: string, options?: RequestOptions): Promise<Call[]>;
   cleanupAgents(agentIds: readonly string[], options?: CleanupOptions): Promise<CleanupReport>;
   toJSON(): { apiRoot: string };
 }

@@ -212,12 +212,16 @@ function discard(response) {
 
 /** The body as text, or `null` when it is larger than BODY_CAP (then it is not read on). */
 async function readCapped(response) {
-  if (Number(header(response, 'content-length')) > BODY_CAP) {
+  const declared = header(response, 'content-length');
+  if (Number(declared) > BODY_CAP) {
     discard(response);
     return null;
   }
   const body = response.body;
-  if (typeof body?.getReader !== 'function') {
+  // A declared, uncompressed length bounds the body already (fetch refuses a longer one): read
+  // it at once. Otherwise (chunked, compressed, a custom fetch's object) count as it streams.
+  const bounded = declared !== null && header(response, 'content-encoding') === null && response instanceof Response;
+  if (bounded || typeof body?.getReader !== 'function') {
     const text = await response.text();
     return typeof text !== 'string' ? '' : text.length > BODY_CAP ? null : text;
   }

@@ -48,6 +48,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 4] = [Self::Deleted, Self::Skipped, Self::Failed, Self::Planned];
+
     /// The name JavaScript sees.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -79,6 +82,17 @@ pub enum Step {
 }
 
 impl Step {
+    /// Every step, in the order a run can report them.
+    pub const ALL: [Step; 7] = [
+        Self::Read,
+        Self::Backup,
+        Self::CheckCalls,
+        Self::Unpublish,
+        Self::Delete,
+        Self::Restore,
+        Self::Done,
+    ];
+
     /// Whether the step changes the agent (and so, once sent, is let finish).
     pub const fn changes_state(self) -> bool {
         matches!(self, Self::Unpublish | Self::Delete | Self::Restore)
