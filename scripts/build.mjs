@@ -1,18 +1,33 @@
-// Builds the npm package into dist/: cargo (size profile) -> wasm-bindgen (web target) ->
+// Builds the npm package into dist/: cargo (size profile; the nightly size build when it can,
+// see toolchain.mjs) -> wasm-bindgen (web target) ->
 // wasm-opt -Oz (npm binaryen) -> esbuild bundles one small entry per runtime.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { chooseBuild } from './toolchain.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const at = (p) => `${root}${p}`;
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root });
 
-run('cargo', ['build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
+const build = chooseBuild();
+const wasmFile = `target/${build.flavor === 'nightly' ? 'nightly/' : ''}wasm32-unknown-unknown/wasm/talkover_client.wasm`;
+if (build.flavor === 'nightly') {
+  // std rebuilt for size, panics abort at once, no Debug formatting or panic locations.
+  const flags = '-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none';
+  execFileSync('cargo', [`+${build.toolchain}`, 'build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm', '-Zbuild-std=std,panic_abort', '--target-dir', 'target/nightly'], {
+    stdio: 'inherit', cwd: root, env: { ...process.env, RUSTFLAGS: flags },
+  });
+} else {
+  run('cargo', ['build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
+}
+console.log(`[build] ${build.flavor} build (${build.toolchain})`);
+mkdirSync(at('build'), { recursive: true });
+writeFileSync(at('build/flavor.json'), JSON.stringify(build));
 rmSync(at('build/pkg'), { recursive: true, force: true });
-run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', at('build/pkg'), at('target/wasm32-unknown-unknown/wasm/talkover_client.wasm')]);
+run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', at('build/pkg'), at(wasmFile)]);
 
 // wasm-bindgen names a snippet module once per import it passes straight to the wasm, so the
 // imports object repeats its key (same module each time): keep the first, so no bundler warns.

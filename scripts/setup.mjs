@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { NIGHTLY, nightlyName, sizeBuildReady } from './toolchain.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (msg) => console.log(`[setup] ${msg}`);
@@ -49,7 +50,25 @@ function ensureChromium() {
   apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
 }
 
+// The size build's nightly (scripts/toolchain.mjs); when it cannot be had, the build is stable.
+function ensureNightly() {
+  if (process.env.TALKOVER_BUILD === 'stable') return;
+  let name = nightlyName();
+  if (!name) {
+    say(`installing ${NIGHTLY} for the size build (about a minute, once)`);
+    if (spawnSync('rustup', ['toolchain', 'install', NIGHTLY, '--profile', 'minimal'], { stdio: 'inherit' }).status !== 0) {
+      return say(`${NIGHTLY} is not available: the build will use stable`);
+    }
+    name = NIGHTLY;
+  }
+  if (sizeBuildReady(name)) return;
+  say(`adding rust-src and the wasm32 target to ${name}`);
+  spawnSync('rustup', ['component', 'add', 'rust-src', '--toolchain', name], { stdio: 'inherit' });
+  spawnSync('rustup', ['target', 'add', 'wasm32-unknown-unknown', '--toolchain', name], { stdio: 'inherit' });
+}
+
 ensureTarget();
+ensureNightly();
 ensureWasmBindgen();
 ensureNpm();
 if (process.argv.includes('--browser')) ensureChromium();

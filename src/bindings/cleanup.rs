@@ -14,14 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 /// The options of `cleanupAgents`, in the order of one snapshot.
-const CLEANUP_OPTIONS: [&str; 6] = [
-    "unpublish",
-    "backup",
-    "dryRun",
-    "concurrency",
-    "signal",
-    "onProgress",
-];
+const CLEANUP_OPTIONS: &str = "unpublish,backup,dryRun,concurrency,signal,onProgress";
 
 /// A cleanup run: the distinct ids, the options, the configuration.
 #[wasm_bindgen]
@@ -42,7 +35,7 @@ pub fn start_cleanup(
 ) -> Result<Cleanup, JsValue> {
     config::transport(config).map_err(invalid)?;
     let ids = read_ids(&agent_ids).map_err(invalid)?;
-    let o = Options::read(&options, &CLEANUP_OPTIONS).map_err(invalid)?;
+    let o = Options::read(&options, CLEANUP_OPTIONS).map_err(invalid)?;
     let read = || -> Result<CleanupOptions, ApiError> {
         Ok(CleanupOptions {
             unpublish: o.bag.bool("unpublish", false)?,

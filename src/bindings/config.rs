@@ -16,14 +16,7 @@ const MAX_TIMEOUT_MS: u32 = i32::MAX as u32;
 const MAX_RETRIES: u32 = 10;
 
 /// The constructor's options, in the order of one snapshot.
-const CLIENT_OPTIONS: [&str; 6] = [
-    "token",
-    "baseUrl",
-    "timeoutMs",
-    "maxRetries",
-    "fetch",
-    "allowBrowser",
-];
+const CLIENT_OPTIONS: &str = "token,baseUrl,timeoutMs,maxRetries,fetch,allowBrowser";
 
 /// Checks the constructor's options and returns the packed configuration: timeout, retries,
 /// API root and token, one per line (none of them can hold a newline). `src/js/client.js`
@@ -34,7 +27,7 @@ pub fn configure(options: &JsValue) -> Result<String, ApiError> {
             "options must be an object with a token.",
         ));
     }
-    let bag = Options::of_object(options, &CLIENT_OPTIONS).bag;
+    let bag = Options::of_object(options, CLIENT_OPTIONS).bag;
     let token = match bag.string("token")? {
         Some(t) => Token::parse(&t)?,
         None => return Err(ApiError::invalid_argument("token is required.")),

@@ -55,10 +55,10 @@ pub fn start(
     second: JsValue,
     options: JsValue,
 ) -> Result<Call, JsValue> {
-    let names: &[&str] = match op {
-        Op::ListAgents => &["page", "perPage", "status", "direction", "search", "signal"],
-        Op::DeleteTraining => &["republish", "signal"],
-        _ => &["signal"],
+    let names = match op {
+        Op::ListAgents => "page,perPage,status,direction,search,signal",
+        Op::DeleteTraining => "republish,signal",
+        _ => "signal",
     };
     let options = Options::read(&options, names).map_err(invalid)?;
     let transport = config::transport(config).map_err(invalid)?;

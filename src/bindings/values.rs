@@ -41,8 +41,8 @@ pub struct Options {
 }
 
 impl Options {
-    /// Reads `value` (`undefined` and `null` mean none) for `names`.
-    pub fn read(value: &JsValue, names: &[&'static str]) -> Result<Self, ApiError> {
+    /// Reads `value` (`undefined` and `null` mean none) for `names` (comma-separated).
+    pub fn read(value: &JsValue, names: &'static str) -> Result<Self, ApiError> {
         let object = match value {
             v if v.is_undefined() || v.is_null() => JsValue::UNDEFINED,
             v if v.is_object() && !js_sys::Array::is_array(v) => v.clone(),
@@ -58,8 +58,8 @@ impl Options {
     }
 
     /// Reads `object`, already known to be a non-array object, for `names`.
-    pub fn of_object(object: &JsValue, names: &[&'static str]) -> Self {
-        let bag = Bag::parse(names, &snapshot(object, &names.join(",")));
+    pub fn of_object(object: &JsValue, names: &'static str) -> Self {
+        let bag = Bag::parse(names, &snapshot(object, names));
         Self {
             bag,
             object: object.clone(),

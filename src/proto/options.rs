@@ -43,16 +43,16 @@ pub struct Bag {
 }
 
 impl Bag {
-    /// Reads a snapshot of `names` (in order); a malformed one reads as all-undefined past the
-    /// point it breaks.
-    pub fn parse(names: &[&'static str], text: &str) -> Self {
+    /// Reads a snapshot of `names` (comma-separated, in order); a malformed one reads as
+    /// all-undefined past the point it breaks.
+    pub fn parse(names: &'static str, text: &str) -> Self {
         let mut rest = text;
         let values = names
-            .iter()
+            .split(',')
             .map(|name| {
                 let (value, after) = take(rest).unwrap_or((Value::Undefined, ""));
                 rest = after;
-                (*name, value)
+                (name, value)
             })
             .collect();
         Self { values }
@@ -168,18 +168,11 @@ mod tests {
     use super::*;
     use crate::proto::ErrorCode;
 
-    const NAMES: [&str; 6] = [
-        "token",
-        "baseUrl",
-        "timeoutMs",
-        "maxRetries",
-        "fetch",
-        "allowBrowser",
-    ];
+    const NAMES: &str = "token,baseUrl,timeoutMs,maxRetries,fetch,allowBrowser";
 
     #[test]
     fn snapshots_read_back_by_name() {
-        let bag = Bag::parse(&NAMES, "s8;talq_é😀ui30000;dFt");
+        let bag = Bag::parse(NAMES, "s8;talq_é😀ui30000;dFt");
         assert_eq!(bag.string("token").unwrap().as_deref(), Some("talq_é😀"));
         assert_eq!(bag.string("baseUrl").unwrap(), None);
         assert_eq!(bag.int("timeoutMs", 1, 1, 60_000).unwrap(), 30_000);
@@ -197,7 +190,7 @@ mod tests {
 
     #[test]
     fn every_wrong_type_says_what_is_wrong() {
-        let bag = Bag::parse(&["a", "b", "c", "d", "e"], "xi3;nos0;");
+        let bag = Bag::parse("a,b,c,d,e", "xi3;nos0;");
         assert!(bag
             .string("a")
             .unwrap_err()
@@ -219,7 +212,7 @@ mod tests {
     #[test]
     fn malformed_snapshots_read_as_undefined() {
         for junk in ["", "s99;ab", "i12", "iab;", "Z", "s2;a"] {
-            let bag = Bag::parse(&["a"], junk);
+            let bag = Bag::parse("a", junk);
             assert_eq!(bag.get("a"), &Value::Undefined, "{junk:?}");
         }
     }
