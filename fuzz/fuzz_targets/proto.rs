@@ -29,6 +29,12 @@ impl JsonView for J {
     fn is_array(&self) -> bool {
         self.0.is_array()
     }
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+    fn array_len(&self) -> usize {
+        self.0.as_array().map_or(0, Vec::len)
+    }
 }
 
 /// Splits the input into fields separated by 0xFF bytes (never valid UTF-8, so any text field

@@ -3,8 +3,8 @@
 //! no `free()`), and read back into a [`Transport`] on each call.
 
 use super::values::Options;
-use crate::proto::error::push_number;
 use crate::proto::input::DEFAULT_BASE_URL;
+use crate::proto::text::push_number;
 use crate::proto::{ApiError, BaseUrl, RetryPolicy, Token};
 use crate::sys;
 use crate::transport::Transport;

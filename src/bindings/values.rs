@@ -2,8 +2,8 @@
 //! bag in one crossing, see [`crate::proto::options`]) and turning a [`Failure`] into a
 //! JavaScript `TalkoverError`.
 
-use crate::proto::error::contains;
 use crate::proto::options::{refuse, Bag, Value, LONE_SURROGATES};
+use crate::proto::text::contains;
 use crate::proto::{ApiError, JsonView};
 use crate::sys::{create_error, is_well_formed, own, snapshot};
 use crate::transport::Failure;

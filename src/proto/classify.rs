@@ -6,8 +6,9 @@
 //! tests implement over `serde_json`.
 
 use super::endpoint::Expect;
-use super::error::{contains, push_number, ApiError, ErrorCode};
+use super::error::{ApiError, ErrorCode};
 use super::retry::parse_retry_after;
+use super::text::{contains, push_number};
 
 /// Read-only access to a parsed JSON value.
 pub trait JsonView: Sized {

@@ -152,7 +152,7 @@ pub fn calls_page(agent_id: &str, status: &str, page: u32) -> Result<RequestSpec
     let mut path = agent_path(agent_id, "/calls?per_page=100&status=")?;
     path.extend(utf8_percent_encode(status, COMPONENT));
     path.push_str("&page=");
-    super::error::push_number(&mut path, u64::from(page));
+    super::text::push_number(&mut path, u64::from(page));
     Ok(spec(Method::Get, path, Expect::DataArray))
 }
 
@@ -213,7 +213,7 @@ pub fn list_agents(query: &AgentQuery) -> RequestSpec {
     for (name, n) in [("page", query.page), ("per_page", query.per_page)] {
         if let Some(n) = n {
             number.clear();
-            super::error::push_number(&mut number, u64::from(n));
+            super::text::push_number(&mut number, u64::from(n));
             add(name, &number);
         }
     }

@@ -3,6 +3,8 @@
 //! Every failure (a refused input, a failed connection, an error response) becomes an
 //! [`ApiError`]; the bindings turn it into a JavaScript `TalkoverError` with the same fields.
 
+use super::text::{push_number, redact};
+
 /// The machine-readable codes of `TalkoverError.code` (design section 3, "Errors").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -205,56 +207,10 @@ impl ApiError {
     }
 }
 
-/// Replaces every occurrence of `secret` in `text` with `[redacted]`.
-pub fn redact(text: &mut String, secret: &str) {
-    if secret.is_empty() || !contains(text, secret) {
-        return;
-    }
-    let mut rest = text.as_str();
-    let mut clean = String::with_capacity(rest.len());
-    while let Some(at) = find(rest, secret) {
-        clean.push_str(rest.get(..at).unwrap_or(""));
-        clean.push_str("[redacted]");
-        rest = rest.get(at + secret.len()..).unwrap_or("");
-    }
-    clean.push_str(rest);
-    *text = clean;
-}
-
-/// The byte offset of `needle` in `haystack`. A plain scan: the inputs are short, and
-/// `str::find` with a `&str` pattern pulls a two-way searcher into the wasm.
-pub fn find(haystack: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return Some(0);
-    }
-    // A match starts and ends on char boundaries because `needle` is valid UTF-8.
-    h.windows(n.len()).position(|w| w == n)
-}
-
-/// Whether `haystack` contains `needle` (see [`find`]).
-pub fn contains(haystack: &str, needle: &str) -> bool {
-    find(haystack, needle).is_some()
-}
-
-/// Appends a decimal number without pulling in `core::fmt` (it is large in wasm).
-pub fn push_number(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proto::text::find;
 
     #[test]
     fn codes_round_trip_and_client_codes_never_come_from_bodies() {

@@ -9,6 +9,7 @@
 //! * [`retry`]: when to try again and how long to wait.
 //! * [`request`]: one call as a state machine: attempts, waits, already-deleted, redaction.
 //! * [`cleanup`]: the decisions of the agent-cleanup workflow.
+//! * [`text`]: redaction, substring search and decimal numbers without `core::fmt`.
 //! * [`sweep`]: one agent's cleanup as a state machine: read, backup, calls, unpublish, delete,
 //!   restore.
 
@@ -22,6 +23,7 @@ pub mod options;
 pub mod request;
 pub mod retry;
 pub mod sweep;
+pub mod text;
 
 pub use classify::{classify, Body, JsonView, ResponseMeta};
 pub use endpoint::{AgentQuery, Expect, Method, RequestSpec};

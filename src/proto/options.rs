@@ -7,7 +7,8 @@
 //! `len` UTF-16 units, `x` a string with lone surrogates, `F` a function, `a` an array, `o` an
 //! object, `?` anything else.
 
-use super::error::{push_number, ApiError};
+use super::error::ApiError;
+use super::text::push_number;
 
 /// One option value, as its type and the payload the client reads.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,8 +5,9 @@
 //! inputs; nothing here calls `fetch`, reads a clock or draws a random number.
 
 use super::classify::Success;
-use super::error::{redact, ApiError};
+use super::error::ApiError;
 use super::retry::RetryPolicy;
+use super::text::redact;
 use super::{ErrorCode, RequestSpec, Token};
 
 /// What the driver does next.

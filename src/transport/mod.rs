@@ -9,7 +9,7 @@
 mod json;
 
 use crate::proto::attempt::{outcome, Head};
-use crate::proto::error::push_number;
+use crate::proto::text::push_number;
 use crate::proto::{ApiError, Request, RequestSpec, RetryPolicy, Step, Token};
 use wasm_bindgen::JsValue;
 
