@@ -5,7 +5,8 @@
 
 use super::results::{to_js, Backup, CleanupResult, DeleteResult, Page};
 use super::values::{data_of, to_js_error};
-use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
+use crate::proto::cleanup::{backup_failed, Step, ACTIVE_CALL_STATUSES};
+use crate::proto::error::redact;
 use crate::proto::sweep::{AgentCleanup, Need, Verdict};
 use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
 use crate::transport::{Exchange, Failure, Reply, Transport};
@@ -76,17 +77,23 @@ pub struct Call {
     exchange: Option<Exchange>,
     announce: Option<Step>,
     recheck: bool,
+    /// A cleanup agent waits for the caller's `onBackup`.
+    saving: bool,
     result: Option<Result<JsValue, JsValue>>,
 }
 
 #[wasm_bindgen]
 impl Call {
-    /// The next instruction (see `crate::transport`), `P` + a step name to report, or `""`.
+    /// The next instruction (see `crate::transport`), `P` + a step name to report, `B` to await
+    /// the caller's `onBackup` with [`Call::backup`] and answer [`Call::on_backup`], or `""`.
     #[wasm_bindgen(js_name = next)]
     pub fn next_instruction(&mut self) -> String {
         loop {
             if let Some(step) = self.announce.take() {
                 return ["P", step.as_str()].concat();
+            }
+            if self.saving {
+                return "B".to_owned();
             }
             // A change announced to onProgress is not sent if the callback aborted.
             let cancel = std::mem::take(&mut self.recheck) && self.aborted();
@@ -125,6 +132,33 @@ impl Call {
         self.next_instruction()
     }
 
+    /// A cleanup agent's backup for `onBackup`: `[agent, trainings]` (the driver adds the id).
+    pub fn backup(&self) -> Array {
+        match &self.work {
+            Some(Work::Agent(w)) => Array::of2(&w.agent, &w.trainings),
+            _ => Array::new(),
+        }
+    }
+
+    /// After `B`: the caller's `onBackup` resolved (`failure` is `undefined`) or threw or
+    /// rejected (`failure` describes what, as text); returns the next instruction.
+    #[wasm_bindgen(js_name = onBackup)]
+    pub fn on_backup(&mut self, failure: Option<String>) -> String {
+        let aborted = self.aborted();
+        if std::mem::take(&mut self.saving) {
+            if let Some(Work::Agent(mut w)) = self.work.take() {
+                // Redacted before it is cut, so no part of the token can survive the cut.
+                let result = failure.map_or(Ok(()), |mut detail| {
+                    redact(&mut detail, self.transport.token.secret());
+                    Err(backup_failed(Some(&bounded(detail, 500))))
+                });
+                let need = w.machine.saved(result, aborted);
+                self.work = Some(Work::Agent(self.on_need(w, need)));
+            }
+        }
+        self.next_instruction()
+    }
+
     /// The caller's signal, or `undefined`.
     pub fn signal(&self) -> JsValue {
         self.signal
@@ -149,6 +183,7 @@ impl Call {
             exchange: None,
             announce: None,
             recheck: false,
+            saving: false,
             result: None,
         }
     }
@@ -285,13 +320,19 @@ impl Call {
                 Err(failure.error)
             }
         });
-        match w.machine.next(answer, self.aborted()) {
+        let need = w.machine.next(answer, self.aborted());
+        self.on_need(w, need)
+    }
+
+    fn on_need(&mut self, mut w: Box<AgentWork>, need: Need) -> Box<AgentWork> {
+        match need {
             Need::Send(announce, step, spec) => {
                 self.announce = announce;
                 self.recheck = step.changes_state();
                 w.step = step;
                 self.send(Ok(spec), !step.changes_state());
             }
+            Need::Backup => self.saving = true,
             Need::Finish(verdict) => self.result = Some(Ok(cleanup_result(&w, verdict))),
         }
         w
@@ -316,6 +357,19 @@ fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
         backup,
         error,
     })
+}
+
+/// `text` cut to at most `max` bytes, on a char boundary.
+fn bounded(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }
 
 fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {

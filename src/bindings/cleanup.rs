@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 /// The options of `cleanupAgents`, in the order of one snapshot.
-const CLEANUP_OPTIONS: &str = "unpublish,backup,dryRun,concurrency,signal,onProgress";
+const CLEANUP_OPTIONS: &str = "unpublish,backup,dryRun,concurrency,signal,onProgress,onBackup";
 
 /// A cleanup run: the distinct ids, the options, the configuration.
 #[wasm_bindgen]
@@ -23,6 +23,7 @@ pub struct Cleanup {
     ids: Vec<String>,
     options: CleanupOptions,
     on_progress: JsValue,
+    on_backup: JsValue,
     signal: Option<AbortSignal>,
 }
 
@@ -42,16 +43,19 @@ pub fn start_cleanup(
             backup: o.bag.bool("backup", true)?,
             dry_run: o.bag.bool("dryRun", false)?,
             concurrency: o.bag.int("concurrency", 4, 1, rules::MAX_CONCURRENCY)?,
+            on_backup: o.bag.function("onBackup")?,
         })
     };
     let options = read().map_err(invalid)?;
     let signal = o.signal().map_err(invalid)?;
     let on_progress = o.function("onProgress").map_err(invalid)?;
+    let on_backup = o.function("onBackup").map_err(invalid)?;
     Ok(Cleanup {
         config: config.to_owned(),
         ids,
         options,
         on_progress,
+        on_backup,
         signal,
     })
 }
@@ -72,6 +76,12 @@ impl Cleanup {
     #[wasm_bindgen(js_name = onProgress)]
     pub fn on_progress(&self) -> JsValue {
         self.on_progress.clone()
+    }
+
+    /// The `onBackup` callback, or `undefined` (also when `backup` is off: it is never called).
+    #[wasm_bindgen(js_name = onBackup)]
+    pub fn on_backup(&self) -> JsValue {
+        self.on_backup.clone()
     }
 
     /// The id of agent `index`.

@@ -280,6 +280,25 @@ export function callQuietly(callback, argument) {
   }
 }
 
+/**
+ * Awaits a caller's callback (`onBackup`): `undefined` when it resolved, else what it threw or
+ * rejected with as text (an Error's message, a string itself, else empty). The value itself
+ * stays with the caller: the client cannot redact an arbitrary object, only this text.
+ */
+export async function awaitCallback(callback, argument) {
+  try {
+    await callback(argument);
+    return undefined;
+  } catch (error) {
+    try {
+      const text = error instanceof Error ? error.message : error;
+      return typeof text === 'string' ? text : '';
+    } catch {
+      return '';
+    }
+  }
+}
+
 // One 'abort' listener per signal however many calls wait on it: Node warns from 11 listeners.
 const waiting = new WeakMap();
 

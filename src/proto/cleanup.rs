@@ -5,7 +5,7 @@
 //! an agent that is already gone is reported as such. The wasm side runs these steps with a
 //! concurrency limit and reports progress after each.
 
-use super::error::ErrorCode;
+use super::error::{ApiError, ErrorCode};
 
 /// The most agents worked on at once.
 pub const MAX_CONCURRENCY: u32 = 64;
@@ -21,6 +21,8 @@ pub struct CleanupOptions {
     pub dry_run: bool,
     /// Agents worked on at once, 1..=64 (default 4).
     pub concurrency: u32,
+    /// The caller gave an `onBackup`: with `backup`, it is awaited before the first change.
+    pub on_backup: bool,
 }
 
 impl Default for CleanupOptions {
@@ -30,6 +32,7 @@ impl Default for CleanupOptions {
             backup: true,
             dry_run: false,
             concurrency: 4,
+            on_backup: false,
         }
     }
 }
@@ -117,6 +120,25 @@ pub const ACTIVE_CALL_STATUSES: [&str; 3] = ["initiated", "ringing", "answered"]
 
 /// The reason a planned agent carries when it would be unpublished first.
 pub const UNPUBLISH_FIRST: &str = "UNPUBLISH_FIRST";
+
+/// The reason of an agent whose `onBackup` threw or rejected (nothing of it was changed). Not an
+/// `ErrorCode`: the error itself is `INVALID_ARGUMENT`, the caller's callback having failed, and
+/// this reason tells it apart from a backup read that failed (whose reason is the request's code).
+pub const BACKUP_FAILED: &str = "BACKUP_FAILED";
+
+/// The `INVALID_ARGUMENT` of a failed `onBackup`, with what it threw (`detail`, already redacted
+/// and bounded by the caller), if it said anything.
+pub fn backup_failed(detail: Option<&str>) -> ApiError {
+    let mut message = String::from("onBackup failed");
+    match detail.filter(|d| !d.is_empty()) {
+        Some(detail) => {
+            message.push_str(": ");
+            message.push_str(detail);
+        }
+        None => message.push('.'),
+    }
+    ApiError::invalid_argument(message)
+}
 
 /// What to do with an agent once it has been read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

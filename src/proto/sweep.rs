@@ -6,9 +6,13 @@
 //! Reads are cancelled by the signal like any request. A change (unpublish, delete, restore) is
 //! never started after an abort, and once started runs to its end, so the result always says
 //! what happened to the agent.
+//!
+//! With a backup and a caller's `onBackup`, the machine asks for it ([`Need::Backup`]) right
+//! before the agent's first change, once the backup is read and the agent is known to be
+//! changed (not skipped); a failed `onBackup` ends the agent `failed` with nothing changed.
 
 use super::cleanup::{outcome_of_error, plan, CleanupOptions, Outcome, Plan, Step};
-use super::cleanup::{ACTIVE_CALL_STATUSES, UNPUBLISH_FIRST};
+use super::cleanup::{ACTIVE_CALL_STATUSES, BACKUP_FAILED, UNPUBLISH_FIRST};
 use super::{endpoint, ApiError, ErrorCode, JsonView, RequestSpec};
 
 /// What the driver does next for this agent.
@@ -17,6 +21,9 @@ pub enum Need {
     /// Report `step` to `onProgress` (when it is `Some`), then send `spec` and call
     /// [`AgentCleanup::next`] with its answer.
     Send(Option<Step>, Step, RequestSpec),
+    /// Hand the backup to the caller's `onBackup`, await it, and call [`AgentCleanup::saved`]
+    /// with how it went. Nothing of the agent has changed yet.
+    Backup,
     /// The agent's result.
     Finish(Verdict),
 }
@@ -43,6 +50,7 @@ enum State {
     Reading,
     BackingUp,
     Counting(usize),
+    Saving,
     Unpublishing,
     Deleting,
     Restoring,
@@ -58,6 +66,7 @@ pub struct AgentCleanup {
     unpublish_first: bool,
     unpublished: bool,
     backed_up: bool,
+    saved: bool,
     failure: Option<ApiError>,
 }
 
@@ -71,6 +80,7 @@ impl AgentCleanup {
             unpublish_first: false,
             unpublished: false,
             backed_up: false,
+            saved: false,
             failure: None,
         }
     }
@@ -112,6 +122,24 @@ impl AgentCleanup {
                 Some(ErrorCode::InvalidResponse.as_str()),
                 None,
             ),
+        }
+    }
+
+    /// After [`Need::Backup`]: the caller's `onBackup` resolved (`Ok`) or threw or rejected
+    /// (`Err`, see [`super::cleanup::backup_failed`]), and whether the signal has aborted meanwhile.
+    pub fn saved(&mut self, result: Result<(), ApiError>, aborted: bool) -> Need {
+        if self.state != State::Saving {
+            return self.fail(ApiError::invalid_argument("onBackup answered out of turn."));
+        }
+        match result {
+            Err(error) => self.finish(Outcome::Failed, Some(BACKUP_FAILED), Some(error)),
+            Ok(()) => {
+                self.saved = true;
+                match self.unpublish_first {
+                    true => self.change(State::Unpublishing, Step::Unpublish, aborted),
+                    false => self.change(State::Deleting, Step::Delete, aborted),
+                }
+            }
         }
     }
 
@@ -178,10 +206,15 @@ impl AgentCleanup {
         self.send(State::Counting(index), progress, Step::CheckCalls)
     }
 
-    /// A step that changes the agent: never started once the caller has aborted.
+    /// A step that changes the agent: never started once the caller has aborted, and the first
+    /// one only after the caller's `onBackup` (when there is one) has the backup.
     fn change(&mut self, state: State, step: Step, aborted: bool) -> Need {
         match aborted {
             true => self.fail(ApiError::aborted()),
+            false if self.options.on_backup && self.backed_up && !self.saved => {
+                self.state = State::Saving;
+                Need::Backup
+            }
             false => self.send(state, Some(step), step),
         }
     }
