@@ -333,6 +333,8 @@ async function cleanupCommand(client, values, ids) {
   const backup = !values['no-backup'];
   if (!backup && values['backup-file'] !== undefined) throw new UsageError('--backup-file and --no-backup do not go together');
   const settled = values.resume === undefined ? new Map() : await readSettled(values.resume);
+  // Refused before anything is sent, rather than after the plan.
+  if (!values['dry-run'] && !values.yes && !process.stdin.isTTY) await confirm(values, '');
 
   // Interrupts: the first Ctrl-C stops between steps, a second one exits at once.
   const controller = new AbortController();
@@ -372,7 +374,7 @@ async function cleanupCommand(client, values, ids) {
       return EXIT.ok;
     }
     if (!willDelete.length) {
-      if (values.json) out(JSON.stringify(summary(plan.results, { interrupted: false })));
+      if (values.json) out(JSON.stringify({ ...summary(plan.results, { interrupted: false }), results: plan.results.map((r) => ({ ...r, error: reduceError(r.error) })), reportFile: null, backupFile: null }));
       else out('Nothing to delete.');
       return notPlanned.some((r) => r.outcome === 'failed') ? EXIT.failed : EXIT.ok;
     }

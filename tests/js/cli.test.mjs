@@ -110,13 +110,13 @@ test('usage and configuration errors exit 2 with a one-line reason, before any r
     assert.equal(r.stdout, '', ctx);
   }
   assert.deepEqual(await emu.admin.requests(), [], 'nothing was sent');
-  // A delete without --yes when stdin is not a terminal: refused after the plan (reads only).
-  for (const args of [['cleanup', 'keep-1'], ['delete-agent', 'keep-1'], ['delete-training', 'keep-1', 'x']]) {
+  // A delete without --yes when stdin is not a terminal: refused, nothing sent.
+  for (const args of [['cleanup', 'keep-1'], ['cleanup', '--status', 'draft'], ['delete-agent', 'keep-1'], ['delete-training', 'keep-1', 'x']]) {
     const r = await talkover(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, /^talkover: refusing to delete without --yes: stdin is not a terminal\n$/);
   }
-  assert.deepEqual((await emu.admin.requests()).filter((e) => e.method !== 'GET'), []);
+  assert.deepEqual(await emu.admin.requests(), []);
   assert.ok(await emu.admin.agent('keep-1'));
 });
 
