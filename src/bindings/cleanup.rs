@@ -22,8 +22,8 @@ pub struct Cleanup {
     config: String,
     ids: Vec<String>,
     options: CleanupOptions,
-    on_progress: JsValue,
-    on_backup: JsValue,
+    /// `[onProgress, onBackup]`, each a function or `undefined`.
+    callbacks: Array,
     signal: Option<AbortSignal>,
 }
 
@@ -54,8 +54,7 @@ pub fn start_cleanup(
         config: config.to_owned(),
         ids,
         options,
-        on_progress,
-        on_backup,
+        callbacks: Array::of2(&on_progress, &on_backup),
         signal,
     })
 }
@@ -72,16 +71,10 @@ impl Cleanup {
         self.options.concurrency
     }
 
-    /// The `onProgress` callback, or `undefined`.
-    #[wasm_bindgen(js_name = onProgress)]
-    pub fn on_progress(&self) -> JsValue {
-        self.on_progress.clone()
-    }
-
-    /// The `onBackup` callback, or `undefined` (also when `backup` is off: it is never called).
-    #[wasm_bindgen(js_name = onBackup)]
-    pub fn on_backup(&self) -> JsValue {
-        self.on_backup.clone()
+    /// `[onProgress, onBackup]`, each a function or `undefined` (`onBackup` is never called
+    /// when `backup` is off).
+    pub fn callbacks(&self) -> Array {
+        self.callbacks.clone()
     }
 
     /// The id of agent `index`.

@@ -28,7 +28,9 @@ export async function drive(call, fetchFn, onStep, onBackup) {
           next = call.next();
           break;
         case 'B':
-          next = call.onBackup(await onBackup(call.backup()));
+          // For now the result is the agent's backup, [agent, trainings]; onAttempt answers
+          // with undefined (resolved) or the failure's message.
+          next = call.onAttempt('', await onBackup(call.result()));
           break;
         default:
           return call.result();
@@ -43,8 +45,7 @@ export async function drive(call, fetchFn, onStep, onBackup) {
 export async function cleanup(run, fetchFn) {
   try {
     const total = run.total();
-    const onProgress = run.onProgress();
-    const onBackup = run.onBackup();
+    const [onProgress, onBackup] = run.callbacks();
     const results = new Array(total);
     let next = 0;
     let done = 0;

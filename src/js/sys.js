@@ -281,21 +281,23 @@ export function callQuietly(callback, argument) {
 }
 
 /**
- * Awaits a caller's callback (`onBackup`): `undefined` when it resolved, else what it threw or
- * rejected with as text (an Error's message, a string itself, else empty). The value itself
- * stays with the caller: the client cannot redact an arbitrary object, only this text.
+ * Awaits a caller's `onBackup`: `undefined` when it resolved, else the message to fail the agent
+ * with: `onBackup failed: ` + what it threw or rejected with (an Error's message, a string).
+ * The value itself stays with the caller: the client cannot redact an arbitrary object, only
+ * this text (the wasm redacts and bounds it).
  */
 export async function awaitCallback(callback, argument) {
   try {
     await callback(argument);
     return undefined;
   } catch (error) {
+    let text;
     try {
-      const text = error instanceof Error ? error.message : error;
-      return typeof text === 'string' ? text : '';
+      text = error instanceof Error ? error.message : error;
     } catch {
-      return '';
+      // A throwing getter: nothing to say.
     }
+    return typeof text === 'string' && text !== '' ? `onBackup failed: ${text}` : 'onBackup failed.';
   }
 }
 

@@ -5,7 +5,7 @@
 //! an agent that is already gone is reported as such. The wasm side runs these steps with a
 //! concurrency limit and reports progress after each.
 
-use super::error::{ApiError, ErrorCode};
+use super::error::ErrorCode;
 
 /// The most agents worked on at once.
 pub const MAX_CONCURRENCY: u32 = 64;
@@ -122,23 +122,10 @@ pub const ACTIVE_CALL_STATUSES: [&str; 3] = ["initiated", "ringing", "answered"]
 pub const UNPUBLISH_FIRST: &str = "UNPUBLISH_FIRST";
 
 /// The reason of an agent whose `onBackup` threw or rejected (nothing of it was changed). Not an
-/// `ErrorCode`: the error itself is `INVALID_ARGUMENT`, the caller's callback having failed, and
-/// this reason tells it apart from a backup read that failed (whose reason is the request's code).
+/// `ErrorCode`: the error itself is `INVALID_ARGUMENT` (`onBackup failed: ` + what was thrown,
+/// built by the driver), the caller's callback having failed, and this reason tells it apart
+/// from a backup read that failed (whose reason is the request's code).
 pub const BACKUP_FAILED: &str = "BACKUP_FAILED";
-
-/// The `INVALID_ARGUMENT` of a failed `onBackup`, with what it threw (`detail`, already redacted
-/// and bounded by the caller), if it said anything.
-pub fn backup_failed(detail: Option<&str>) -> ApiError {
-    let mut message = String::from("onBackup failed");
-    match detail.filter(|d| !d.is_empty()) {
-        Some(detail) => {
-            message.push_str(": ");
-            message.push_str(detail);
-        }
-        None => message.push('.'),
-    }
-    ApiError::invalid_argument(message)
-}
 
 /// What to do with an agent once it has been read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,8 +21,9 @@ pub enum Need {
     /// Report `step` to `onProgress` (when it is `Some`), then send `spec` and call
     /// [`AgentCleanup::next`] with its answer.
     Send(Option<Step>, Step, RequestSpec),
-    /// Hand the backup to the caller's `onBackup`, await it, and call [`AgentCleanup::saved`]
-    /// with how it went. Nothing of the agent has changed yet.
+    /// Hand the backup to the caller's `onBackup`, await it, and call [`AgentCleanup::next`]
+    /// with how it went: any `Ok` when it resolved, an `Err` (an `INVALID_ARGUMENT` saying what
+    /// it threw) when it threw or rejected. Nothing of the agent has changed yet.
     Backup,
     /// The agent's result.
     Finish(Verdict),
@@ -108,6 +109,13 @@ impl AgentCleanup {
                 self.after_backup(aborted)
             }
             (State::Counting(i), Some(page)) => self.after_count(i, &page, aborted),
+            (State::Saving, Some(_)) => {
+                self.saved = true;
+                match self.unpublish_first {
+                    true => self.change(State::Unpublishing, Step::Unpublish, aborted),
+                    false => self.change(State::Deleting, Step::Delete, aborted),
+                }
+            }
             (State::Unpublishing, Some(_)) => {
                 self.unpublished = true;
                 self.change(State::Deleting, Step::Delete, aborted)
@@ -122,24 +130,6 @@ impl AgentCleanup {
                 Some(ErrorCode::InvalidResponse.as_str()),
                 None,
             ),
-        }
-    }
-
-    /// After [`Need::Backup`]: the caller's `onBackup` resolved (`Ok`) or threw or rejected
-    /// (`Err`, see [`super::cleanup::backup_failed`]), and whether the signal has aborted meanwhile.
-    pub fn saved(&mut self, result: Result<(), ApiError>, aborted: bool) -> Need {
-        if self.state != State::Saving {
-            return self.fail(ApiError::invalid_argument("onBackup answered out of turn."));
-        }
-        match result {
-            Err(error) => self.finish(Outcome::Failed, Some(BACKUP_FAILED), Some(error)),
-            Ok(()) => {
-                self.saved = true;
-                match self.unpublish_first {
-                    true => self.change(State::Unpublishing, Step::Unpublish, aborted),
-                    false => self.change(State::Deleting, Step::Delete, aborted),
-                }
-            }
         }
     }
 
@@ -191,6 +181,9 @@ impl AgentCleanup {
     }
 
     fn after_error(&mut self, error: ApiError, aborted: bool) -> Need {
+        if self.state == State::Saving {
+            return self.finish(Outcome::Failed, Some(BACKUP_FAILED), Some(error));
+        }
         if self.state == State::Deleting && self.unpublished && !aborted {
             self.failure = Some(error);
             return self.send(State::Restoring, Some(Step::Restore), Step::Restore);
