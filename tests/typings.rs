@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
-use talkover_client::proto::cleanup::{Outcome, Step, BACKUP_FAILED, UNPUBLISH_FIRST};
+use talkover_client::proto::cleanup::{Outcome, Step, UNPUBLISH_FIRST};
 use talkover_client::proto::ErrorCode;
 
 fn dts() -> String {
@@ -62,5 +62,4 @@ fn cleanup_steps_and_outcomes_match() {
     let outcomes: BTreeSet<String> = Outcome::ALL.iter().map(|o| o.as_str().to_owned()).collect();
     assert_eq!(member("CleanupResult", "outcome"), outcomes);
     assert!(member("CleanupResult", "reason").contains(UNPUBLISH_FIRST));
-    assert!(member("CleanupResult", "reason").contains(BACKUP_FAILED));
 }

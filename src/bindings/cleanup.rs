@@ -43,13 +43,14 @@ pub fn start_cleanup(
             backup: o.bag.bool("backup", true)?,
             dry_run: o.bag.bool("dryRun", false)?,
             concurrency: o.bag.int("concurrency", 4, 1, rules::MAX_CONCURRENCY)?,
-            on_backup: o.bag.function("onBackup")?,
+            on_backup: false,
         })
     };
-    let options = read().map_err(invalid)?;
+    let mut options = read().map_err(invalid)?;
     let signal = o.signal().map_err(invalid)?;
     let on_progress = o.function("onProgress").map_err(invalid)?;
     let on_backup = o.function("onBackup").map_err(invalid)?;
+    options.on_backup = !on_backup.is_undefined();
     Ok(Cleanup {
         config: config.to_owned(),
         ids,

@@ -167,9 +167,9 @@ export interface CleanupOptions extends RequestOptions {
    * Awaited with an agent's backup once it is read and right before the first change to that
    * agent (unpublish or delete), so it can be stored first (a file, R2). Only with `backup` on
    * (the default), never in a dry run, and not for an agent skipped before any change (e.g.
-   * active calls). If it throws or rejects, that agent is `failed` with reason
-   * `'BACKUP_FAILED'` and an `INVALID_ARGUMENT` error whose message carries what was thrown
-   * (token redacted), and nothing of it is changed.
+   * active calls). If it throws or rejects, that agent is `failed` with an `INVALID_ARGUMENT`
+   * error (and reason) whose message is `onBackup failed: ` + what was thrown (token redacted),
+   * and nothing of it is changed.
    */
   onBackup?: (backup: CleanupBackup) => void | Promise<void>;
 }
@@ -184,12 +184,8 @@ export interface CleanupBackup {
 export interface CleanupResult {
   agentId: string;
   outcome: 'deleted' | 'skipped' | 'failed' | 'planned';
-  /**
-   * An error code, `'UNPUBLISH_FIRST'` for a planned agent that is published,
-   * `'BACKUP_FAILED'` when `onBackup` threw or rejected (then `error.code` is
-   * `INVALID_ARGUMENT`), or `null`.
-   */
-  reason: ErrorCode | 'UNPUBLISH_FIRST' | 'BACKUP_FAILED' | (string & {}) | null;
+  /** An error code, `'UNPUBLISH_FIRST'` for a planned agent that is published, or `null`. */
+  reason: ErrorCode | 'UNPUBLISH_FIRST' | (string & {}) | null;
   /** Whether this run left the agent unpublished. */
   unpublished: boolean;
   backup: { agent: Agent; trainings: Training[] } | null;

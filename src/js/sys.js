@@ -282,22 +282,21 @@ export function callQuietly(callback, argument) {
 
 /**
  * Awaits a caller's `onBackup`: `undefined` when it resolved, else the message to fail the agent
- * with: `onBackup failed: ` + what it threw or rejected with (an Error's message, a string).
+ * with: `onBackup failed: ` + what it threw or rejected with (its message, or a string itself).
  * The value itself stays with the caller: the client cannot redact an arbitrary object, only
- * this text (the wasm redacts and bounds it).
+ * this text (the wasm redacts it).
  */
 export async function awaitCallback(callback, argument) {
   try {
     await callback(argument);
-    return undefined;
   } catch (error) {
     let text;
     try {
-      text = error instanceof Error ? error.message : error;
+      text = error?.message ?? error;
     } catch {
       // A throwing getter: nothing to say.
     }
-    return typeof text === 'string' && text !== '' ? `onBackup failed: ${text}` : 'onBackup failed.';
+    return `onBackup failed${typeof text === 'string' && text ? `: ${text}` : '.'}`;
   }
 }
 

@@ -121,12 +121,6 @@ pub const ACTIVE_CALL_STATUSES: [&str; 3] = ["initiated", "ringing", "answered"]
 /// The reason a planned agent carries when it would be unpublished first.
 pub const UNPUBLISH_FIRST: &str = "UNPUBLISH_FIRST";
 
-/// The reason of an agent whose `onBackup` threw or rejected (nothing of it was changed). Not an
-/// `ErrorCode`: the error itself is `INVALID_ARGUMENT` (`onBackup failed: ` + what was thrown,
-/// built by the driver), the caller's callback having failed, and this reason tells it apart
-/// from a backup read that failed (whose reason is the request's code).
-pub const BACKUP_FAILED: &str = "BACKUP_FAILED";
-
 /// What to do with an agent once it has been read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Plan {

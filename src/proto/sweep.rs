@@ -12,7 +12,7 @@
 //! changed (not skipped); a failed `onBackup` ends the agent `failed` with nothing changed.
 
 use super::cleanup::{outcome_of_error, plan, CleanupOptions, Outcome, Plan, Step};
-use super::cleanup::{ACTIVE_CALL_STATUSES, BACKUP_FAILED, UNPUBLISH_FIRST};
+use super::cleanup::{ACTIVE_CALL_STATUSES, UNPUBLISH_FIRST};
 use super::{endpoint, ApiError, ErrorCode, JsonView, RequestSpec};
 
 /// What the driver does next for this agent.
@@ -22,8 +22,9 @@ pub enum Need {
     /// [`AgentCleanup::next`] with its answer.
     Send(Option<Step>, Step, RequestSpec),
     /// Hand the backup to the caller's `onBackup`, await it, and call [`AgentCleanup::next`]
-    /// with how it went: any `Ok` when it resolved, an `Err` (an `INVALID_ARGUMENT` saying what
-    /// it threw) when it threw or rejected. Nothing of the agent has changed yet.
+    /// with how it went: no answer (or any `Ok`) when it resolved, an `Err` (an
+    /// `INVALID_ARGUMENT` saying what it threw) when it threw or rejected. Nothing of the agent
+    /// has changed yet.
     Backup,
     /// The agent's result.
     Finish(Verdict),
@@ -67,7 +68,8 @@ pub struct AgentCleanup {
     unpublish_first: bool,
     unpublished: bool,
     backed_up: bool,
-    saved: bool,
+    /// The backup is read and the caller's `onBackup` has not had it yet.
+    unsaved: bool,
     failure: Option<ApiError>,
 }
 
@@ -81,7 +83,7 @@ impl AgentCleanup {
             unpublish_first: false,
             unpublished: false,
             backed_up: false,
-            saved: false,
+            unsaved: false,
             failure: None,
         }
     }
@@ -105,12 +107,12 @@ impl AgentCleanup {
             (State::Start, _) => self.send(State::Reading, Some(Step::Read), Step::Read),
             (State::Reading, Some(agent)) => self.after_read(&agent, aborted),
             (State::BackingUp, Some(_)) => {
-                self.backed_up = true;
+                (self.backed_up, self.unsaved) = (true, self.options.on_backup);
                 self.after_backup(aborted)
             }
             (State::Counting(i), Some(page)) => self.after_count(i, &page, aborted),
-            (State::Saving, Some(_)) => {
-                self.saved = true;
+            (State::Saving, _) => {
+                self.unsaved = false;
                 match self.unpublish_first {
                     true => self.change(State::Unpublishing, Step::Unpublish, aborted),
                     false => self.change(State::Deleting, Step::Delete, aborted),
@@ -181,9 +183,6 @@ impl AgentCleanup {
     }
 
     fn after_error(&mut self, error: ApiError, aborted: bool) -> Need {
-        if self.state == State::Saving {
-            return self.finish(Outcome::Failed, Some(BACKUP_FAILED), Some(error));
-        }
         if self.state == State::Deleting && self.unpublished && !aborted {
             self.failure = Some(error);
             return self.send(State::Restoring, Some(Step::Restore), Step::Restore);
@@ -204,7 +203,7 @@ impl AgentCleanup {
     fn change(&mut self, state: State, step: Step, aborted: bool) -> Need {
         match aborted {
             true => self.fail(ApiError::aborted()),
-            false if self.options.on_backup && self.backed_up && !self.saved => {
+            false if self.unsaved => {
                 self.state = State::Saving;
                 Need::Backup
             }
