@@ -305,7 +305,8 @@ test('delete-agent and delete-training (--republish, --json) do what they say', 
     { id: 'one', name: 'One' },
     { id: 'pub', name: 'Pub', current_status: 'published', trainings: [{ id: 'tr-1', ...T('x') }, { id: 'tr-2', ...T('y') }] },
   ]);
-  const a = await talkover(['delete-agent', 'one', '--yes']);
+  // --base-url in place of TALKOVER_BASE_URL.
+  const a = await talkover(['delete-agent', 'one', '--yes', '--base-url', emu.url], { env: { TALKOVER_BASE_URL: undefined } });
   assert.equal(a.code, 0, a.stderr);
   assert.match(a.stdout, /^Agent deleted successfully \[request [^\]]+\]\n$/);
   assert.equal(await emu.admin.agent('one'), null);
