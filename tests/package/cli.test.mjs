@@ -21,4 +21,9 @@ test('the bin is installed and lists and deletes agents through the installed pa
   assert.equal(await emulator.admin.agent('bin-1'), null);
   const pkg = JSON.parse(readFileSync(new URL('./node_modules/talkover-client/package.json', import.meta.url), 'utf8'));
   assert.deepEqual(pkg.bin, { talkover: './dist/cli.mjs' });
+  // The command adds nothing to the other entries.
+  for (const entry of ['browser.mjs', 'workerd.mjs', 'node.mjs', 'node.cjs']) {
+    const text = readFileSync(new URL(`./node_modules/talkover-client/dist/${entry}`, import.meta.url), 'utf8');
+    assert.equal(/parseArgs|TALKOVER_TOKEN|cli\.mjs/.test(text), false, entry);
+  }
 });
