@@ -415,7 +415,12 @@ async function cleanupCommand(client, values, ids) {
         progress.done(r);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, willDelete.length) }, worker));
+    // A report that cannot be written stops the run between steps, like Ctrl-C.
+    const guarded = () => worker().catch((e) => {
+      controller.abort();
+      throw e;
+    });
+    await Promise.all(Array.from({ length: Math.min(concurrency, willDelete.length) }, guarded));
     progress.finish();
     await backupFile?.close();
     await reportFile?.close();
