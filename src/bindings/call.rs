@@ -6,6 +6,7 @@
 use super::results::{to_js, Backup, CleanupResult, DeleteResult, Page};
 use super::values::{data_of, to_js_error};
 use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
+use crate::proto::error::redact;
 use crate::proto::sweep::{AgentCleanup, Need, Verdict};
 use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
 use crate::transport::{Exchange, Failure, Reply, Transport};
@@ -76,17 +77,24 @@ pub struct Call {
     exchange: Option<Exchange>,
     announce: Option<Step>,
     recheck: bool,
+    /// A cleanup agent waits for the caller's `onBackup`.
+    saving: bool,
     result: Option<Result<JsValue, JsValue>>,
 }
 
 #[wasm_bindgen]
 impl Call {
-    /// The next instruction (see `crate::transport`), `P` + a step name to report, or `""`.
+    /// The next instruction (see `crate::transport`), `P` + a step name to report, `B` to await
+    /// the caller's `onBackup` with `result()` (then `[agent, trainings]`) and answer through
+    /// `onAttempt('', failure)` (see [`Call::on_backup`]), or `""`.
     #[wasm_bindgen(js_name = next)]
     pub fn next_instruction(&mut self) -> String {
         loop {
             if let Some(step) = self.announce.take() {
                 return ["P", step.as_str()].concat();
+            }
+            if self.saving {
+                return "B".to_owned();
             }
             // A change announced to onProgress is not sent if the callback aborted.
             let cancel = std::mem::take(&mut self.recheck) && self.aborted();
@@ -106,9 +114,12 @@ impl Call {
     }
 
     /// What an attempt reported (`head`, and the parsed body or `null`); returns the next
-    /// instruction (saving a crossing per step).
+    /// instruction (saving a crossing per step). After `B` it answers `onBackup` instead.
     #[wasm_bindgen(js_name = onAttempt)]
     pub fn on_attempt(&mut self, head: &str, body: JsValue) -> String {
+        if std::mem::take(&mut self.saving) {
+            return self.on_backup(body);
+        }
         if let Some(exchange) = &mut self.exchange {
             exchange.on_attempt(head, body, self.transport.timeout_ms);
         }
@@ -141,6 +152,20 @@ impl Call {
 }
 
 impl Call {
+    /// After `B` (see [`Call::next_instruction`]), through `onAttempt`: the caller's `onBackup`
+    /// resolved (`failure` is `undefined`) or threw or rejected (`failure` is the message of the
+    /// `INVALID_ARGUMENT` to fail the agent with). The answer reaches the agent's machine like a
+    /// reply: none when it resolved, an error when it failed. (Not an export of its own: each
+    /// costs the wasm about 200 B gzip.)
+    fn on_backup(&mut self, failure: JsValue) -> String {
+        let reply = failure.as_string().map(|mut message| {
+            redact(&mut message, self.transport.token.secret());
+            Err(ApiError::invalid_argument(message).into())
+        });
+        self.advance(reply);
+        self.next_instruction()
+    }
+
     pub(crate) fn new(transport: Transport, signal: Option<AbortSignal>, work: Work) -> Self {
         Self {
             transport,
@@ -149,6 +174,7 @@ impl Call {
             exchange: None,
             announce: None,
             recheck: false,
+            saving: false,
             result: None,
         }
     }
@@ -291,6 +317,10 @@ impl Call {
                 self.recheck = step.changes_state();
                 w.step = step;
                 self.send(Ok(spec), !step.changes_state());
+            }
+            Need::Backup => {
+                self.saving = true;
+                self.result = Some(Ok(Array::of2(&w.agent, &w.trainings).into()));
             }
             Need::Finish(verdict) => self.result = Some(Ok(cleanup_result(&w, verdict))),
         }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 /// The options of `cleanupAgents`, in the order of one snapshot.
-const CLEANUP_OPTIONS: &str = "unpublish,backup,dryRun,concurrency,signal,onProgress";
+const CLEANUP_OPTIONS: &str = "unpublish,backup,dryRun,concurrency,signal,onProgress,onBackup";
 
 /// A cleanup run: the distinct ids, the options, the configuration.
 #[wasm_bindgen]
@@ -22,7 +22,8 @@ pub struct Cleanup {
     config: String,
     ids: Vec<String>,
     options: CleanupOptions,
-    on_progress: JsValue,
+    /// `[onProgress, onBackup]`, each a function or `undefined`.
+    callbacks: Array,
     signal: Option<AbortSignal>,
 }
 
@@ -42,16 +43,19 @@ pub fn start_cleanup(
             backup: o.bag.bool("backup", true)?,
             dry_run: o.bag.bool("dryRun", false)?,
             concurrency: o.bag.int("concurrency", 4, 1, rules::MAX_CONCURRENCY)?,
+            on_backup: false,
         })
     };
-    let options = read().map_err(invalid)?;
+    let mut options = read().map_err(invalid)?;
     let signal = o.signal().map_err(invalid)?;
     let on_progress = o.function("onProgress").map_err(invalid)?;
+    let on_backup = o.function("onBackup").map_err(invalid)?;
+    options.on_backup = !on_backup.is_undefined();
     Ok(Cleanup {
         config: config.to_owned(),
         ids,
         options,
-        on_progress,
+        callbacks: Array::of2(&on_progress, &on_backup),
         signal,
     })
 }
@@ -68,10 +72,10 @@ impl Cleanup {
         self.options.concurrency
     }
 
-    /// The `onProgress` callback, or `undefined`.
-    #[wasm_bindgen(js_name = onProgress)]
-    pub fn on_progress(&self) -> JsValue {
-        self.on_progress.clone()
+    /// `[onProgress, onBackup]`, each a function or `undefined` (`onBackup` is never called
+    /// when `backup` is off).
+    pub fn callbacks(&self) -> Array {
+        self.callbacks.clone()
     }
 
     /// The id of agent `index`.

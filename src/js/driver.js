@@ -1,11 +1,12 @@
 // The I/O half of every call: the wasm decides (a synchronous `Call` from `start` or a
 // cleanup's `agent(i)`), this loop does what it says. `S`/`s` sends an attempt (`S` within the
 // caller's signal, `s` without: a change runs to its end), `W`/`w` waits, `P` reports a step,
-// and an empty instruction means the call's result is ready.
-import { attempt, callQuietly, sleep } from './sys.js';
+// `B` awaits the caller's `onBackup` with the agent's backup (before its first change), and an
+// empty instruction means the call's result is ready.
+import { attempt, awaitCallback, callQuietly, sleep } from './sys.js';
 
 /** Runs `call` to its result (or its TalkoverError); frees it whatever happens. */
-export async function drive(call, fetchFn, onStep) {
+export async function drive(call, fetchFn, onStep, onBackup) {
   try {
     const signal = call.signal();
     let next = call.next();
@@ -26,6 +27,11 @@ export async function drive(call, fetchFn, onStep) {
           onStep?.(next.slice(1));
           next = call.next();
           break;
+        case 'B':
+          // For now the result is the agent's backup, [agent, trainings]; onAttempt answers
+          // with undefined (resolved) or the failure's message.
+          next = call.onAttempt('', await onBackup(call.result()));
+          break;
         default:
           return call.result();
       }
@@ -39,7 +45,7 @@ export async function drive(call, fetchFn, onStep) {
 export async function cleanup(run, fetchFn) {
   try {
     const total = run.total();
-    const onProgress = run.onProgress();
+    const [onProgress, onBackup] = run.callbacks();
     const results = new Array(total);
     let next = 0;
     let done = 0;
@@ -48,7 +54,8 @@ export async function cleanup(run, fetchFn) {
       while (next < total) {
         const index = next++;
         const agentId = run.id(index);
-        results[index] = await drive(run.agent(index), fetchFn, (step) => progress(agentId, step));
+        const save = ([agent, trainings]) => awaitCallback(onBackup, { agentId, agent, trainings });
+        results[index] = await drive(run.agent(index), fetchFn, (step) => progress(agentId, step), save);
         done += 1;
         progress(agentId, 'done');
       }

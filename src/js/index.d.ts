@@ -161,8 +161,24 @@ export interface CleanupOptions extends RequestOptions {
   concurrency?: number;
   /** Send no mutating request; read each agent and its active calls and report what would happen (default false). */
   dryRun?: boolean;
-  /** Called after every step. */
+  /** Called after every step; what it throws or rejects with is ignored. */
   onProgress?: (progress: CleanupProgress) => void;
+  /**
+   * Awaited with an agent's backup once it is read and right before the first change to that
+   * agent (unpublish or delete), so it can be stored first (a file, R2). Only with `backup` on
+   * (the default), never in a dry run, and not for an agent skipped before any change (e.g.
+   * active calls). If it throws or rejects, that agent is `failed` with an `INVALID_ARGUMENT`
+   * error (and reason) whose message is `onBackup failed: ` + what was thrown (token redacted),
+   * and nothing of it is changed.
+   */
+  onBackup?: (backup: CleanupBackup) => void | Promise<void>;
+}
+
+/** What `onBackup` receives. */
+export interface CleanupBackup {
+  agentId: string;
+  agent: Agent;
+  trainings: Training[];
 }
 
 export interface CleanupResult {

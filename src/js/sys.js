@@ -280,6 +280,26 @@ export function callQuietly(callback, argument) {
   }
 }
 
+/**
+ * Awaits a caller's `onBackup`: `undefined` when it resolved, else the message to fail the agent
+ * with: `onBackup failed: ` + what it threw or rejected with (its message, or a string itself).
+ * The value itself stays with the caller: the client cannot redact an arbitrary object, only
+ * this text (the wasm redacts it).
+ */
+export async function awaitCallback(callback, argument) {
+  try {
+    await callback(argument);
+  } catch (error) {
+    let text;
+    try {
+      text = error?.message ?? error;
+    } catch {
+      // A throwing getter: nothing to say.
+    }
+    return `onBackup failed${typeof text === 'string' && text ? `: ${text}` : '.'}`;
+  }
+}
+
 // One 'abort' listener per signal however many calls wait on it: Node warns from 11 listeners.
 const waiting = new WeakMap();
 

@@ -21,6 +21,8 @@ pub struct CleanupOptions {
     pub dry_run: bool,
     /// Agents worked on at once, 1..=64 (default 4).
     pub concurrency: u32,
+    /// The caller gave an `onBackup`: with `backup`, it is awaited before the first change.
+    pub on_backup: bool,
 }
 
 impl Default for CleanupOptions {
@@ -30,6 +32,7 @@ impl Default for CleanupOptions {
             backup: true,
             dry_run: false,
             concurrency: 4,
+            on_backup: false,
         }
     }
 }

@@ -6,6 +6,10 @@
 //! Reads are cancelled by the signal like any request. A change (unpublish, delete, restore) is
 //! never started after an abort, and once started runs to its end, so the result always says
 //! what happened to the agent.
+//!
+//! With a backup and a caller's `onBackup`, the machine asks for it ([`Need::Backup`]) right
+//! before the agent's first change, once the backup is read and the agent is known to be
+//! changed (not skipped); a failed `onBackup` ends the agent `failed` with nothing changed.
 
 use super::cleanup::{outcome_of_error, plan, CleanupOptions, Outcome, Plan, Step};
 use super::cleanup::{ACTIVE_CALL_STATUSES, UNPUBLISH_FIRST};
@@ -17,6 +21,11 @@ pub enum Need {
     /// Report `step` to `onProgress` (when it is `Some`), then send `spec` and call
     /// [`AgentCleanup::next`] with its answer.
     Send(Option<Step>, Step, RequestSpec),
+    /// Hand the backup to the caller's `onBackup`, await it, and call [`AgentCleanup::next`]
+    /// with how it went: no answer (or any `Ok`) when it resolved, an `Err` (an
+    /// `INVALID_ARGUMENT` saying what it threw) when it threw or rejected. Nothing of the agent
+    /// has changed yet.
+    Backup,
     /// The agent's result.
     Finish(Verdict),
 }
@@ -43,6 +52,7 @@ enum State {
     Reading,
     BackingUp,
     Counting(usize),
+    Saving,
     Unpublishing,
     Deleting,
     Restoring,
@@ -58,6 +68,8 @@ pub struct AgentCleanup {
     unpublish_first: bool,
     unpublished: bool,
     backed_up: bool,
+    /// The backup is read and the caller's `onBackup` has not had it yet.
+    unsaved: bool,
     failure: Option<ApiError>,
 }
 
@@ -71,6 +83,7 @@ impl AgentCleanup {
             unpublish_first: false,
             unpublished: false,
             backed_up: false,
+            unsaved: false,
             failure: None,
         }
     }
@@ -94,10 +107,17 @@ impl AgentCleanup {
             (State::Start, _) => self.send(State::Reading, Some(Step::Read), Step::Read),
             (State::Reading, Some(agent)) => self.after_read(&agent, aborted),
             (State::BackingUp, Some(_)) => {
-                self.backed_up = true;
+                (self.backed_up, self.unsaved) = (true, self.options.on_backup);
                 self.after_backup(aborted)
             }
             (State::Counting(i), Some(page)) => self.after_count(i, &page, aborted),
+            (State::Saving, _) => {
+                self.unsaved = false;
+                match self.unpublish_first {
+                    true => self.change(State::Unpublishing, Step::Unpublish, aborted),
+                    false => self.change(State::Deleting, Step::Delete, aborted),
+                }
+            }
             (State::Unpublishing, Some(_)) => {
                 self.unpublished = true;
                 self.change(State::Deleting, Step::Delete, aborted)
@@ -178,10 +198,15 @@ impl AgentCleanup {
         self.send(State::Counting(index), progress, Step::CheckCalls)
     }
 
-    /// A step that changes the agent: never started once the caller has aborted.
+    /// A step that changes the agent: never started once the caller has aborted, and the first
+    /// one only after the caller's `onBackup` (when there is one) has the backup.
     fn change(&mut self, state: State, step: Step, aborted: bool) -> Need {
         match aborted {
             true => self.fail(ApiError::aborted()),
+            false if self.unsaved => {
+                self.state = State::Saving;
+                Need::Backup
+            }
             false => self.send(state, Some(step), step),
         }
     }

@@ -59,6 +59,8 @@ struct Run {
     sent: Vec<Step>,
     progress: Vec<Step>,
     failed: Vec<bool>,
+    /// How many steps were sent when the machine asked for `onBackup`, if it did.
+    saved_at: Option<usize>,
 }
 
 /// Drives the machine: step `i` fails (with no effect) when `fails[i]` is set; from step
@@ -69,31 +71,57 @@ fn drive(
     fails: &[Option<ErrorCode>],
     abort_at: Option<usize>,
 ) -> Run {
+    drive_saving(agent, options, fails, abort_at, false)
+}
+
+/// [`drive`], with a caller's `onBackup` (the options say whether there is one) that fails when
+/// `save_fails` is set. The abort is checked, as the driver does, when each need is answered.
+fn drive_saving(
+    agent: &mut Agent,
+    options: CleanupOptions,
+    fails: &[Option<ErrorCode>],
+    abort_at: Option<usize>,
+    save_fails: bool,
+) -> Run {
     let mut machine = AgentCleanup::new("a", options);
-    let (mut answer, mut sent, mut progress, mut failed) = (None, vec![], vec![], vec![]);
+    let (mut sent, mut progress, mut failed) = (vec![], vec![], vec![]);
+    let mut saved_at = None;
+    let aborted = |sent: &Vec<Step>| abort_at.is_some_and(|k| sent.len() >= k);
+    let mut need = machine.next::<Value>(None, aborted(&sent));
     loop {
-        let aborted = abort_at.is_some_and(|k| sent.len() >= k);
-        match machine.next::<Value>(answer.take(), aborted) {
+        need = match need {
             Need::Finish(verdict) => {
                 return Run {
                     verdict,
                     sent,
                     progress,
                     failed,
+                    saved_at,
                 }
             }
+            Need::Backup => {
+                assert!(saved_at.is_none(), "onBackup asked for twice");
+                saved_at = Some(sent.len());
+                let answer = match save_fails {
+                    true => Err(ApiError::invalid_argument("onBackup failed: disk full")),
+                    false => Ok(Value::Null),
+                };
+                machine.next(Some(answer), aborted(&sent))
+            }
             Need::Send(announce, step, spec) => {
+                let abort = aborted(&sent);
                 progress.extend(announce);
                 let fail = fails.get(sent.len()).copied().flatten();
                 sent.push(step);
                 failed.push(fail.is_some());
-                answer = Some(match (aborted && !step.changes_state(), fail) {
+                let answer = match (abort && !step.changes_state(), fail) {
                     (true, _) => Err(ApiError::aborted()),
                     (false, Some(code)) => Err(ApiError::new(code, "injected")),
                     (false, None) => agent.answer(step, &spec),
-                });
+                };
+                machine.next(Some(answer), aborted(&sent))
             }
-        }
+        };
     }
 }
 
@@ -111,6 +139,14 @@ fn options(unpublish: bool, backup: bool, dry_run: bool) -> CleanupOptions {
         backup,
         dry_run,
         concurrency: 1,
+        on_backup: false,
+    }
+}
+
+fn saving(unpublish: bool) -> CleanupOptions {
+    CleanupOptions {
+        on_backup: true,
+        ..options(unpublish, true, false)
     }
 }
 
@@ -189,6 +225,103 @@ fn an_abort_stops_between_steps_and_leaves_the_truth() {
     assert!(run.sent.is_empty() && run.verdict.error.is_none());
 }
 
+#[test]
+fn on_backup_comes_after_the_backup_and_the_calls_check_before_the_first_change() {
+    use Step::*;
+    let mut a = agent(false, 0);
+    let run = drive_saving(&mut a, saving(false), &[], None, false);
+    assert_eq!(run.sent, [Read, Backup, Delete]);
+    assert_eq!(run.saved_at, Some(2));
+    assert_eq!(run.verdict.outcome, Outcome::Deleted);
+    let mut b = agent(true, 0);
+    let run = drive_saving(&mut b, saving(true), &[], None, false);
+    assert_eq!(
+        run.sent,
+        [Read, Backup, CheckCalls, CheckCalls, CheckCalls, Unpublish, Delete]
+    );
+    assert_eq!(
+        run.saved_at,
+        Some(5),
+        "asked once, before the unpublish only"
+    );
+    assert!(!b.exists);
+}
+
+#[test]
+fn a_failed_on_backup_fails_the_agent_and_changes_nothing() {
+    let mut a = agent(true, 0);
+    let run = drive_saving(&mut a, saving(true), &[], None, true);
+    assert!(run.sent.iter().all(|s| !s.changes_state()));
+    let v = &run.verdict;
+    assert_eq!(
+        (v.outcome, v.reason, v.unpublished, v.backed_up),
+        (Outcome::Failed, Some("INVALID_ARGUMENT"), false, true)
+    );
+    let error = v
+        .error
+        .as_ref()
+        .map(|e| (e.code, e.message.as_str(), e.status));
+    assert_eq!(
+        error,
+        Some((
+            ErrorCode::InvalidArgument,
+            "onBackup failed: disk full",
+            None
+        ))
+    );
+    assert!(a.exists && a.published);
+}
+
+#[test]
+fn on_backup_is_not_asked_for_without_a_backup_a_change_or_before_a_skip() {
+    let mut a = agent(false, 0);
+    let no_backup = CleanupOptions {
+        on_backup: true,
+        ..options(false, false, false)
+    };
+    assert_eq!(
+        drive_saving(&mut a, no_backup, &[], None, true).saved_at,
+        None
+    );
+    assert!(!a.exists, "no backup: no onBackup, the agent is deleted");
+    let mut b = agent(true, 1);
+    let run = drive_saving(&mut b, saving(true), &[], None, true);
+    assert_eq!(
+        (run.saved_at, run.verdict.reason),
+        (None, Some("AGENT_HAS_ACTIVE_CALLS"))
+    );
+    let mut c = agent(false, 0);
+    let dry = CleanupOptions {
+        dry_run: true,
+        ..saving(false)
+    };
+    assert_eq!(drive_saving(&mut c, dry, &[], None, true).saved_at, None);
+    let mut d = agent(false, 0);
+    let run = drive_saving(&mut d, saving(false), &[], Some(2), false);
+    assert_eq!(run.saved_at, None, "aborted before: not asked");
+    assert_eq!(run.verdict.reason, Some("ABORTED"));
+    assert!(d.exists);
+    // Aborted while onBackup ran: it resolves, and the delete is not sent.
+    let mut machine = AgentCleanup::new("a", saving(false));
+    let draft = json!({"data": {"current_status": "draft"}});
+    assert!(matches!(machine.next::<Value>(None, false), Need::Send(..)));
+    assert!(matches!(
+        machine.next(Some(Ok(draft)), false),
+        Need::Send(..)
+    ));
+    assert!(matches!(
+        machine.next(Some(Ok(json!({"data": []}))), false),
+        Need::Backup
+    ));
+    let Need::Finish(v) = machine.next(Some(Ok(Value::Null)), true) else {
+        panic!("an abort during onBackup ends the agent");
+    };
+    assert_eq!(
+        (v.outcome, v.reason, v.backed_up),
+        (Outcome::Skipped, Some("ABORTED"), true)
+    );
+}
+
 fn any_failure() -> impl Strategy<Value = Option<ErrorCode>> {
     prop_oneof![
         4 => Just(None),
@@ -205,13 +338,33 @@ proptest! {
         published in any::<bool>(), calls in 0u32..3, unpublish in any::<bool>(),
         backup in any::<bool>(), dry_run in any::<bool>(),
         fails in proptest::collection::vec(any_failure(), 8), abort_at in proptest::option::of(0usize..8),
+        on_backup in any::<bool>(), save_fails in any::<bool>(),
     ) {
         let mut a = agent(published, calls);
-        let run = drive(&mut a, options(unpublish, backup, dry_run), &fails, abort_at);
+        let o = CleanupOptions { on_backup, ..options(unpublish, backup, dry_run) };
+        let run = drive_saving(&mut a, o, &fails, abort_at, save_fails);
         let v = &run.verdict;
+        // onBackup: asked for exactly when a change is about to start with a backup taken, and
+        // after a failed one nothing changes.
+        let first_change = run.sent.iter().position(|s| s.changes_state());
+        if on_backup && backup && first_change.is_some() {
+            prop_assert_eq!(run.saved_at, first_change);
+        }
+        if !(on_backup && backup) || dry_run {
+            prop_assert_eq!(run.saved_at, None);
+        }
+        if let Some(at) = run.saved_at {
+            prop_assert!(run.sent[..at].iter().all(|s| !s.changes_state()), "a change before onBackup");
+            prop_assert!(run.sent[..at].contains(&Step::Backup), "onBackup before the backup");
+        }
+        if save_fails && run.saved_at.is_some() {
+            prop_assert!(first_change.is_none(), "a change after a failed onBackup");
+            prop_assert_eq!((v.outcome, v.reason), (Outcome::Failed, Some("INVALID_ARGUMENT")));
+            prop_assert!(a.exists && a.published == published);
+        }
         prop_assert_eq!(v.outcome == Outcome::Deleted, !a.exists);
-        // `unpublished`: this run unpublished it and did not publish it again (deleted or not).
-        prop_assert_eq!(v.unpublished, published && !a.published);
+        // A published agent this run deleted was unpublished by it first (and says so).
+        prop_assert_eq!(v.unpublished, published && (!a.exists || !a.published));
         let backup_failed = run.sent.iter().zip(&run.failed).any(|(s, f)| *s == Step::Backup && *f);
         prop_assert!(!(backup_failed && run.sent.contains(&Step::Delete)), "deleted after a failed backup");
         if dry_run {
@@ -220,6 +373,7 @@ proptest! {
         for (i, step) in run.sent.iter().enumerate() {
             prop_assert!(!step.changes_state() || abort_at.is_none_or(|k| i < k), "a change after the abort");
         }
-        prop_assert!(run.sent.len() <= 7);
+        // Read, backup, three call counts, unpublish, delete, restore.
+        prop_assert!(run.sent.len() <= 8);
     }
 }

@@ -40,7 +40,33 @@ async function runCleanup(TalkoverClient, TalkoverError, input) {
     }
     if (input.throwInProgress) throw new Error('progress callback exploded');
   };
-  if (input.abortAfterDone != null || input.abortAt || input.preAborted) options.signal = controller.signal;
+  // onBackup: records what it got and whether the agent had been changed already (from the
+  // emulator's request log), then fails for the ids in `fail` (`how`: throw, reject, string).
+  const backups = [];
+  if (input.onBackup) {
+    const { fail = [], how = 'throw', abortIn } = input.onBackup;
+    options.onBackup = async (argument) => {
+      const { agentId, agent, trainings } = argument;
+      const res = await fetch(`${input.client.baseUrl}/__emulator/requests`);
+      const log = (await res.json()).requests;
+      const changes = log.filter((e) => e.method !== 'GET' && e.path.startsWith(`/api/v1/agents/${encodeURIComponent(agentId)}`));
+      backups.push({ agentId, keys: Object.keys(argument).sort(), agent: agent?.id, trainings: trainings?.map((t) => t.subject), changesBefore: changes.length });
+      if (abortIn === agentId) controller.abort();
+      if (!fail.includes(agentId)) return;
+      if (how === 'reject') return Promise.reject(new Error(`cannot save ${agentId} with ${input.client.token}`));
+      if (how === 'string') throw 'disk full';
+      throw new TypeError(`no space for ${agentId}`);
+    };
+  }
+  if (input.onBackup?.sync) {
+    // A plain function: returns nothing, or throws synchronously.
+    options.onBackup = ({ agentId }) => {
+      backups.push({ agentId });
+      if (input.onBackup.fail?.includes(agentId)) throw new TypeError(`no space for ${agentId}`);
+    };
+  }
+  if ('onBackupValue' in input) options.onBackup = input.onBackupValue;
+  if (input.abortAfterDone != null || input.abortAt || input.preAborted || input.onBackup?.abortIn) options.signal = controller.signal;
   if (input.preAborted) controller.abort();
   const clientOptions = { ...input.client };
   if (input.delayResponse) {
@@ -65,9 +91,9 @@ async function runCleanup(TalkoverClient, TalkoverError, input) {
     const client = new TalkoverClient(clientOptions);
     const report = await client.cleanupAgents(input.ids, options);
     const results = report.results.map((r) => ({ ...r, error: reduceError(r.error) }));
-    return { report: { ...report, results }, events, ms: Date.now() - started };
+    return { report: { ...report, results }, events, backups, ms: Date.now() - started };
   } catch (e) {
-    return { thrown: reduceError(e), events, ms: Date.now() - started };
+    return { thrown: reduceError(e), events, backups, ms: Date.now() - started };
   }
 }
 
@@ -765,6 +791,70 @@ for (const rt of RUNTIMES) {
       assert.equal(out.report.deleted, 2);
     });
 
+    test('onBackup: awaited with each backup before the agent changes; a failing one fails only its agent, nothing of it changed', async () => {
+      const names = ['draftA', 'pub', 'draftB', 'pubCalls', 'failBackup', 'draftEmpty'];
+      const before = await buildScenario(emu, names);
+      const F = (n) => FIXTURES[n].agent.id;
+      const ids = names.map(F);
+      const out = await rt.run({
+        client: clientFor({ maxRetries: 0 }),
+        ids,
+        options: { unpublish: true, concurrency: 2 },
+        onBackup: { fail: [F('pub'), F('draftEmpty')], how: 'reject' },
+      });
+      assert.equal(out.thrown, undefined, JSON.stringify(out.thrown));
+      const afterState = await emu.admin.state();
+      checkReport(out.report, ids, before, afterState);
+      // Called for the agents about to change, not for a skip (active calls) or a failed backup.
+      assert.deepEqual(out.backups.map((b) => b.agentId).sort(), [F('draftA'), F('pub'), F('draftB'), F('draftEmpty')].sort());
+      for (const b of out.backups) {
+        assert.deepEqual(b.keys, ['agent', 'agentId', 'trainings'], JSON.stringify(b));
+        assert.equal(b.agent, b.agentId);
+        assert.deepEqual(b.trainings, (FIXTURES[names.find((n) => F(n) === b.agentId)].agent.trainings ?? []).map((t) => t.subject));
+        assert.equal(b.changesBefore, 0, `nothing of ${b.agentId} changed before its onBackup`);
+      }
+      const result = (id) => out.report.results.find((r) => r.agentId === id);
+      assert.equal(result(F('draftA')).outcome, 'deleted');
+      assert.equal(result(F('draftB')).outcome, 'deleted');
+      for (const id of [F('pub'), F('draftEmpty')]) {
+        const r = result(id);
+        assert.deepEqual([r.outcome, r.reason, r.unpublished, r.error.code, r.error.status, r.error.retryable], ['failed', 'INVALID_ARGUMENT', false, 'INVALID_ARGUMENT', null, false]);
+        assert.equal(r.error.message, `onBackup failed: cannot save ${id} with [redacted]`);
+        assert.ok(r.backup, 'the report still carries the backup');
+        assert.deepEqual(requestsFor(await emu.admin.requests(), id).filter((e) => e.method !== 'GET'), [], `no change to ${id}`);
+      }
+      assert.equal(afterState.agents.find((a) => a.id === F('pub')).current_status, 'published');
+      assert.equal(JSON.stringify(out).includes(emu.token), false, 'no token anywhere in the report');
+      assert.deepEqual([out.report.deleted, out.report.failed, out.report.skipped], [2, 3, 1]);
+    });
+
+    test('onBackup: a synchronous throw or a thrown string fails the agent; an abort during it stops the change', async () => {
+      const before = await buildScenario(emu, ['draftA', 'draftB'], { faults: false });
+      const ids = [FIXTURES.draftA.agent.id, FIXTURES.draftB.agent.id];
+      let out = await rt.run({ client: clientFor(), ids, options: { concurrency: 1 }, onBackup: { fail: [ids[0]], sync: true } });
+      assert.equal(out.report.results[0].error.message, `onBackup failed: no space for ${ids[0]}`);
+      assert.equal(out.report.results[1].outcome, 'deleted');
+      checkReport(out.report, ids, before, await emu.admin.state());
+      await buildScenario(emu, ['draftA'], { faults: false });
+      out = await rt.run({ client: clientFor(), ids: [ids[0]], options: {}, onBackup: { fail: [ids[0]], how: 'string' } });
+      assert.equal(out.report.results[0].error.message, 'onBackup failed: disk full');
+      const abortBefore = await buildScenario(emu, ['draftA', 'draftB'], { faults: false });
+      out = await rt.run({ client: clientFor(), ids, options: { concurrency: 1 }, onBackup: { abortIn: ids[0] } });
+      checkReport(out.report, ids, abortBefore, await emu.admin.state());
+      assert.deepEqual(out.report.results.map((r) => [r.outcome, r.reason]), [['skipped', 'ABORTED'], ['skipped', 'ABORTED']]);
+      assert.deepEqual((await emu.admin.requests()).filter((e) => e.method !== 'GET'), [], 'no change after the abort');
+    });
+
+    test('onBackup is not called with backup: false or in a dry run', async () => {
+      const ids = [FIXTURES.draftA.agent.id];
+      for (const options of [{ backup: false }, { dryRun: true }]) {
+        await buildScenario(emu, ['draftA'], { faults: false });
+        const out = await rt.run({ client: clientFor(), ids, options, onBackup: { fail: ids } });
+        assert.deepEqual(out.backups, [], JSON.stringify(options));
+        assert.equal(out.report.results[0].outcome, options.dryRun ? 'planned' : 'deleted');
+      }
+    });
+
     test('bad input rejects with INVALID_ARGUMENT before any request; empty input is an empty report', async () => {
       await buildScenario(emu, ['draftA'], { faults: false });
       const cases = [
@@ -776,6 +866,7 @@ for (const rt of RUNTIMES) {
         { ids: ['qa-draft-a'], options: { concurrency: 65 } },
         { ids: ['qa-draft-a'], options: { concurrency: 1.5 } },
         { ids: ['qa-draft-a'], options: { dryRun: 'yes' } },
+        { ids: ['qa-draft-a'], options: {}, onBackupValue: 'save it' },
       ];
       for (const c of cases) {
         const out = await rt.run({ client: clientFor(), ...c });

@@ -35,7 +35,10 @@ test('results have exactly the members their interfaces declare', async () => {
   assert.deepEqual(keys(await c.deleteTraining('ty-1', 'ty-t1')), members('DeleteResult'));
   assert.deepEqual(keys(await c.deleteTraining('ty-1', 'ty-t2', { republish: true })), members('DeleteTrainingResult'));
   assert.deepEqual(keys(await c.listAgents()), members('AgentPage'));
-  const report = await c.cleanupAgents(['ty-1', 'missing'], { onProgress: (e) => events.push(e) });
+  const saved = [];
+  const report = await c.cleanupAgents(['ty-1', 'missing'], { onProgress: (e) => events.push(e), onBackup: (b) => saved.push(b) });
+  assert.equal(saved.length, 1);
+  assert.deepEqual(keys(saved[0]), members('CleanupBackup'));
   assert.deepEqual(keys(report), members('CleanupReport'));
   for (const r of report.results) assert.deepEqual(keys(r), members('CleanupResult'));
   assert.deepEqual(keys(report.results[0].backup), new Set(['agent', 'trainings']));
