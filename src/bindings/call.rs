@@ -6,8 +6,8 @@
 use super::results::{to_js, Backup, CleanupResult, DeleteResult, Page};
 use super::values::{data_of, to_js_error};
 use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
-use crate::proto::error::redact;
 use crate::proto::sweep::{AgentCleanup, Need, Verdict};
+use crate::proto::text::redact;
 use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
 use crate::transport::{Exchange, Failure, Reply, Transport};
 use js_sys::Array;
@@ -91,7 +91,9 @@ impl Call {
     pub fn next_instruction(&mut self) -> String {
         loop {
             if let Some(step) = self.announce.take() {
-                return ["P", step.as_str()].concat();
+                let mut out = String::from("P");
+                out.push_str(step.as_str());
+                return out;
             }
             if self.saving {
                 return "B".to_owned();
