@@ -1,5 +1,7 @@
 // Builds the npm package into dist/: cargo (size profile) -> wasm-bindgen (web target) ->
-// wasm-opt -Oz (npm binaryen) -> esbuild bundles one small entry per runtime.
+// wasm-opt -Oz (npm binaryen) -> esbuild bundles one small entry per runtime. The Vercel Edge
+// entry is the workerd one with Vercel's `.wasm?module` import; the declarations ship twice,
+// as index.d.ts (ESM) and index.d.cts (the `require` condition's CommonJS view).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +46,18 @@ const oneErrorClass = {
 const common = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: [at('src/js/browser.js')], outfile: at('dist/browser.mjs'), format: 'esm', platform: 'browser' });
 await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/workerd.mjs'), format: 'esm', platform: 'neutral', external: ['./talkover_client_bg.wasm'] });
+// Vercel's edge bundlers hand over a compiled module only for an import ending in `?module`.
+const vercelWasm = {
+  name: 'vercel-wasm-module',
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `${a.path}?module`, external: true }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/edge-light.mjs'), format: 'esm', platform: 'neutral', plugins: [oneErrorClass, vercelWasm] });
 await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
 copyFileSync(at('src/js/node.mjs'), at('dist/node.mjs'));
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.ts'));
+copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.cts'));
 
 const size = (f) => {
   const bytes = readFileSync(at(`dist/${f}`));

@@ -47,7 +47,8 @@ if (!only.length || only.some((o) => 'package'.startsWith(o) || o.startsWith('pa
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(ROOT, 'build', packed)], { cwd: consumer, stdio: 'inherit' });
   for (const f of readdirSync(join(ROOT, 'tests', 'package'))) cpSync(join(ROOT, 'tests', 'package', f), join(consumer, f));
   const files = readdirSync(consumer).filter((f) => /\.test\.(mjs|cjs)$/.test(f));
-  run('package (by name)', process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: consumer, env: { TALKOVER_ROOT: ROOT } });
+  const env = { TALKOVER_ROOT: ROOT, TALKOVER_TARBALL: join(ROOT, 'build', packed) };
+  run('package (by name)', process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: consumer, env });
 }
 
 // 4. Every JS test file: workflow, reliability, security, demo page, Worker, size budget.
