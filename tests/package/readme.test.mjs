@@ -2,19 +2,13 @@
 // address is swapped in), so the docs stay copy-paste true.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ROOT, startEmulator, startWorker } from './support.mjs';
+import { ROOT, readmeBlock as block, startEmulator, startWorker } from './support.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-const block = (tag) => {
-  const m = readme.match(new RegExp('```\\w+ ' + tag + '\\n([\\s\\S]*?)```'));
-  assert.ok(m, `README has a ${tag} block`);
-  return m[1];
-};
 const withEmulator = async (fn) => {
   const emulator = await startEmulator({ staticDir: here });
   try {

@@ -1,0 +1,85 @@
+// Bundlers: for each, a minimal user project imports 'talkover-client' by name, is built with
+// exactly the README's commands and config (its `build-<name>` block and any config file
+// block), and runs the package scenario in headless Chromium against the emulator serving the
+// build; for Vite and webpack also inside a module Web Worker (`new Worker(url, {type:'module'})`).
+// webpack resolves a whole `--target webworker` build with the `worker` condition: that build
+// runs the scenario in a worker too, proving `worker` lands on the browser entry, not workerd's.
+// The Workers build (esbuild with the `workerd` condition, as wrangler) is workerd.test.mjs
+// and tests/js/worker.test.mjs.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchChromium, readmeBlock, startEmulator } from './support.mjs';
+import { checkScenario, prepareFixtures } from './scenario.mjs';
+import { linkTools, makeApp, shell } from './apps.mjs';
+
+const moduleScript = (src) => `<!doctype html><meta charset="utf-8"><script type="module" src="${src}"></script>`;
+const WEBWORKER = 'npx webpack --mode production --target webworker --entry ./src/worker.js --output-path dist/webworker';
+/**
+ * Each bundler: README config blocks (their tags are the file names), its page, any build step
+ * beyond the README's, and where the scenario runs: [name of the app's function, its label].
+ */
+export const BUNDLERS = [
+  { name: 'vite', configs: ['vite.config.js'], source: { 'index.html': moduleScript('/src/index.js') }, runs: ['page', 'module worker'] },
+  { name: 'webpack', configs: [], dist: { 'index.html': '<!doctype html><meta charset="utf-8"><script src="main.js"></script>' }, extra: WEBWORKER, runs: ['page', 'module worker', 'webworker build'] },
+  { name: 'esbuild', configs: [], dist: { 'index.html': moduleScript('index.js') }, runs: ['page'] },
+  { name: 'rollup', configs: ['rollup.config.mjs'], dist: { 'index.html': moduleScript('index.js') }, runs: ['page'] },
+];
+/** How the page runs the scenario for each kind of run. */
+const CALLS = {
+  page: (input) => ['run', input],
+  'module worker': (input) => ['runInWorker', input],
+  'webworker build': (input) => ['runInWorkerAt', ['/webworker/main.js', input]],
+};
+
+let browser;
+before(async () => {
+  linkTools();
+  browser = await launchChromium();
+});
+after(() => browser?.close());
+
+/** Builds the app with the README's commands; returns its dist folder. */
+function build({ name, configs, source = {}, dist = {}, extra }) {
+  const files = { ...source };
+  for (const file of configs) files[file] = readmeBlock(file);
+  const dir = makeApp(name, files);
+  shell(dir, readmeBlock(`build-${name}`));
+  if (extra) shell(dir, extra);
+  for (const [file, text] of Object.entries(dist)) writeFileSync(join(dir, 'dist', file), text);
+  return join(dir, 'dist');
+}
+
+/** Runs `fn(page, emulator)` on the built app's index.html, served by a fresh emulator. */
+async function served(distDir, fn) {
+  const emulator = await startEmulator({ staticDir: distDir });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.goto(`${emulator.url}/index.html`);
+    await page.waitForFunction(() => typeof globalThis.talkover?.run === 'function');
+    await fn(page, emulator);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await emulator.stop();
+  }
+}
+
+async function scenarioIn(page, emulator, tag, run) {
+  const fixtures = await prepareFixtures(emulator.admin, tag);
+  const call = CALLS[run]({ url: emulator.url, token: emulator.token, fixtures });
+  const out = await page.evaluate(([fn, arg]) => globalThis.talkover[fn](arg), call);
+  checkScenario(assert, out, fixtures);
+}
+
+for (const bundler of BUNDLERS) {
+  test(`${bundler.name}: the README's build runs the scenario (${bundler.runs.join(', ')})`, async () => {
+    const distDir = build(bundler);
+    await served(distDir, async (page, emulator) => {
+      for (const [i, run] of bundler.runs.entries()) await scenarioIn(page, emulator, `${bundler.name}-${i}`, run);
+    });
+  });
+}
