@@ -1,12 +1,11 @@
 // The README's quick starts, run as written against a fresh demo emulator (only the emulator's
 // address is swapped in), so the docs stay copy-paste true.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ROOT, readmeBlock as block, startEmulator, startWorker } from './support.mjs';
+import { NODE_QUICK_START_LINES, ROOT, readmeBlock as block, runNodeQuickStart, startEmulator, startWorker } from './support.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const withEmulator = async (fn) => {
@@ -18,16 +17,10 @@ const withEmulator = async (fn) => {
   }
 };
 
-test('Node quick start', () =>
-  withEmulator(async ({ url }) => {
-    writeFileSync(`${here}quickstart-node.mjs`, block('quickstart-node').replaceAll('http://127.0.0.1:8787', url));
-    const { TALKOVER_TOKEN, ...env } = process.env;
-    void TALKOVER_TOKEN;
-    const out = execFileSync(process.execPath, ['quickstart-node.mjs'], { cwd: here, encoding: 'utf8', env });
-    assert.match(out, /^Agent training deleted successfully$/m);
-    assert.match(out, /^Agent deleted successfully req_\d+$/m);
-    assert.match(out, /^AGENT_NOT_FOUND 404 Agent not found$/m);
-  }));
+test('Node quick start', async () => {
+  const out = await runNodeQuickStart(process.execPath);
+  for (const line of NODE_QUICK_START_LINES) assert.match(out, line);
+});
 
 test('Workers quick start', () =>
   withEmulator(async ({ url, token }) => {
