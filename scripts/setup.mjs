@@ -36,7 +36,7 @@ function ensureNpm() {
   const stamp = new URL('../node_modules/.package-lock.json', import.meta.url);
   if (existsSync(stamp) && existsSync(new URL('../node_modules/esbuild', import.meta.url))) return;
   const cmd = existsSync(new URL('../package-lock.json', import.meta.url)) ? 'ci' : 'install';
-  step('setup', 'installing npm dev dependencies (bundlers, Deno, Bun, workerd: about 300 MB)', 'about 1 minute, once', () => run('npm', [cmd, '--no-audit', '--no-fund']));
+  step('setup', 'installing npm dev dependencies (bundlers, Deno, Bun, workerd: about 650 MB)', 'about 1 minute, once', () => run('npm', [cmd, '--no-audit', '--no-fund']));
 }
 
 function ensureChromium() {

@@ -11,13 +11,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { NODE_QUICK_START_LINES, ROOT, runNodeQuickStart, startEmulator } from './support.mjs';
 import { checkScenario, prepareFixtures } from './scenario.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = (path) => join(ROOT, 'node_modules', path);
 const { EdgeRuntime } = createRequire(`${ROOT}package.json`)('edge-runtime');
+const esbuild = createRequire(`${ROOT}package.json`)('esbuild');
 
 let emulator;
 before(async () => (emulator = await startEmulator()));
