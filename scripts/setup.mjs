@@ -1,6 +1,7 @@
 // Installs what a fresh machine lacks, and nothing twice: the wasm32 target, the wasm-bindgen
-// CLI pinned to the crate's version, npm dev dependencies, and (with --browser, for tests)
-// Debian's chromium and chromium-driver.
+// CLI pinned to the crate's version, npm dev dependencies (again when one is missing), and
+// (with --browser, for tests) Debian's chromium and chromium-driver. Slow steps say what they
+// do and how long they take.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,11 +33,13 @@ function ensureWasmBindgen() {
   step('setup', `compiling wasm-bindgen-cli ${want}`, 'about 3 minutes, once', () => run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']));
 }
 
+// Installs when any devDependency is missing, so a checkout that added one gets it too.
 function ensureNpm() {
-  const stamp = new URL('../node_modules/.package-lock.json', import.meta.url);
-  if (existsSync(stamp) && existsSync(new URL('../node_modules/esbuild', import.meta.url))) return;
+  const { devDependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const installed = (name) => existsSync(new URL(`../node_modules/${name}/package.json`, import.meta.url));
+  if (Object.keys(devDependencies).every(installed)) return;
   const cmd = existsSync(new URL('../package-lock.json', import.meta.url)) ? 'ci' : 'install';
-  step('setup', 'installing npm dev dependencies (bundlers, Deno, Bun, workerd: about 650 MB)', 'about 1 minute, once', () => run('npm', [cmd, '--no-audit', '--no-fund']));
+  step('setup', 'installing npm dev dependencies: bundlers, Deno, Bun, workerd, about 650 MB', 'about 1 minute, once', () => run('npm', [cmd, '--no-audit', '--no-fund']));
 }
 
 function ensureChromium() {
