@@ -25,15 +25,21 @@ export function linkTools() {
   for (const bin of BINS) link(join(ROOT, 'node_modules', '.bin', bin), join(here, 'node_modules', '.bin', bin));
 }
 
-/** A fresh project folder named `name` holding the app and `files` ({ path: text }). */
-export function makeApp(name, files = {}) {
+/**
+ * A fresh project folder named `name` holding the app and `files` ({ path: text }). With
+ * `project: false` it is a plain folder of the consumer project instead (no package.json, no
+ * node_modules link), for a dev server that serves only files inside its project.
+ */
+export function makeApp(name, files = {}, { project = true } = {}) {
   const dir = join(here, 'apps', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src'), { recursive: true });
   for (const f of readdirSync(join(here, 'app'))) cpSync(join(here, 'app', f), join(dir, 'src', f));
   cpSync(join(here, 'scenario.mjs'), join(dir, 'src', 'scenario.mjs'));
-  symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `app-${name}`, private: true, type: 'module' }));
+  if (project) {
+    symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `app-${name}`, private: true, type: 'module' }));
+  }
   for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
   return dir;
 }

@@ -4,13 +4,15 @@
 // build; for Vite and webpack also inside a module Web Worker (`new Worker(url, {type:'module'})`).
 // webpack resolves a whole `--target webworker` build with the `worker` condition: that build
 // runs the scenario in a worker too, proving `worker` lands on the browser entry, not workerd's.
+// The Vite dev server serves the same app (its dependency pre-bundling keeps the wasm's URL).
 // The Workers build (esbuild with the `workerd` condition, as wrangler) is workerd.test.mjs
 // and tests/js/worker.test.mjs.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchChromium, readmeBlock, startEmulator } from './support.mjs';
+import { ROOT, launchChromium, readmeBlock, startEmulator } from './support.mjs';
 import { checkScenario, prepareFixtures } from './scenario.mjs';
 import { linkTools, makeApp, shell } from './apps.mjs';
 
@@ -51,14 +53,17 @@ function build({ name, configs, source = {}, dist = {}, extra }) {
   return join(dir, 'dist');
 }
 
-/** Runs `fn(page, emulator)` on the built app's index.html, served by a fresh emulator. */
-async function served(distDir, fn) {
-  const emulator = await startEmulator({ staticDir: distDir });
+/**
+ * Runs `fn(page, emulator)` on the app's index.html: the built app served by a fresh emulator
+ * (`staticDir`), or a dev server's page at `pageUrl` calling the emulator across origins.
+ */
+async function served({ staticDir, pageUrl }, fn) {
+  const emulator = await startEmulator({ staticDir });
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
-    await page.goto(`${emulator.url}/index.html`);
+    await page.goto(pageUrl ?? `${emulator.url}/index.html`);
     await page.waitForFunction(() => typeof globalThis.talkover?.run === 'function');
     await fn(page, emulator);
     assert.deepEqual(errors, []);
@@ -77,9 +82,25 @@ async function scenarioIn(page, emulator, tag, run) {
 
 for (const bundler of BUNDLERS) {
   test(`${bundler.name}: the README's build runs the scenario (${bundler.runs.join(', ')})`, async () => {
-    const distDir = build(bundler);
-    await served(distDir, async (page, emulator) => {
+    const staticDir = build(bundler);
+    await served({ staticDir }, async (page, emulator) => {
       for (const [i, run] of bundler.runs.entries()) await scenarioIn(page, emulator, `${bundler.name}-${i}`, run);
     });
   });
 }
+
+test("vite dev server: the README's config serves the scenario (page, module worker)", async () => {
+  const files = { 'index.html': moduleScript('/src/index.js'), 'vite.config.js': readmeBlock('vite.config.js') };
+  const root = makeApp('vite-dev', files, { project: false });
+  const { createServer } = createRequire(`${ROOT}package.json`)('vite');
+  const server = await createServer({ root, configFile: join(root, 'vite.config.js'), server: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
+  await server.listen();
+  try {
+    await served({ pageUrl: `${server.resolvedUrls.local[0]}index.html` }, async (page, emulator) => {
+      await scenarioIn(page, emulator, 'vite-dev-0', 'page');
+      await scenarioIn(page, emulator, 'vite-dev-1', 'module worker');
+    });
+  } finally {
+    await server.close();
+  }
+});
