@@ -19,10 +19,10 @@ import { linkTools, makeApp, shell } from './apps.mjs';
 const moduleScript = (src) => `<!doctype html><meta charset="utf-8"><script type="module" src="${src}"></script>`;
 const WEBWORKER = 'npx webpack --mode production --target webworker --entry ./src/worker.js --output-path dist/webworker';
 /**
- * Each bundler: README config blocks (their tags are the file names), its page, any build step
- * beyond the README's, and where the scenario runs: [name of the app's function, its label].
+ * Each bundler: README config blocks (their tags are the file names), its page (in the source
+ * or written into the build), any build step beyond the README's, and the runs (CALLS) to make.
  */
-export const BUNDLERS = [
+const BUNDLERS = [
   { name: 'vite', configs: ['vite.config.js'], source: { 'index.html': moduleScript('/src/index.js') }, runs: ['page', 'module worker'] },
   { name: 'webpack', configs: [], dist: { 'index.html': '<!doctype html><meta charset="utf-8"><script src="main.js"></script>' }, extra: WEBWORKER, runs: ['page', 'module worker', 'webworker build'] },
   { name: 'esbuild', configs: [], dist: { 'index.html': moduleScript('index.js') }, runs: ['page'] },

@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { ROOT } from './support.mjs';
 
 const esbuild = createRequire(`${ROOT}package.json`)('esbuild');
-
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tarball = process.env.TALKOVER_TARBALL;
 const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
@@ -40,7 +39,8 @@ test('npm publish --dry-run passes and ships only what a user needs', () => {
 
 // `sideEffects: false` is right for the browser entry although it has a top-level await: the
 // entry is one file whose only top-level effect loads the wasm for its own exports, so a used
-// import keeps it whole (bundlers.test.mjs runs such builds) and an unused one drops it with its wasm fetch.
+// import keeps it whole (bundlers.test.mjs runs such builds) and an unused one drops it, wasm
+// fetch included, which is what a user who imports it without using it wants.
 test('sideEffects: false drops an unused import whole and keeps a used one with its await', async () => {
   const bundle = async (contents) => {
     const r = await esbuild.build({ stdin: { contents, resolveDir: here }, bundle: true, write: false, format: 'esm', conditions: ['browser'], minify: true });
