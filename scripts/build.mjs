@@ -65,4 +65,4 @@ const size = (f) => {
   const bytes = readFileSync(at(`dist/${f}`));
   return `${f} ${bytes.length} B raw, ${gzipSync(bytes, { level: 9 }).length} B gzip`;
 };
-for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'node.cjs']) console.log(`[build] ${size(f)}`);
+for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'edge-light.mjs', 'node.cjs']) console.log(`[build] ${size(f)}`);
