@@ -1,11 +1,14 @@
 // Builds the npm package into dist/: cargo (size profile; the nightly size build when it can,
-// see toolchain.mjs) -> wasm-bindgen (web target) ->
-// wasm-opt -Oz (npm binaryen) -> esbuild bundles one small entry per runtime.
+// see toolchain.mjs) -> wasm-bindgen (web target) -> wasm-opt -Oz (npm binaryen) -> esbuild
+// bundles one small entry per runtime. The Vercel Edge entry is the workerd one with Vercel's
+// `.wasm?module` import; the declarations ship twice, as index.d.ts (ESM) and index.d.cts (the
+// `require` condition's CommonJS view); the command line is its own file (dist/cli.mjs).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { step } from './step.mjs';
 import { chooseBuild } from './toolchain.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,16 +17,14 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root
 
 const build = chooseBuild();
 const wasmFile = `target/${build.flavor === 'nightly' ? 'nightly/' : ''}wasm32-unknown-unknown/wasm/talkover_client.wasm`;
-if (build.flavor === 'nightly') {
+step('build', `compiling the Rust crate to wasm32 (${build.flavor} build, ${build.toolchain})`, 'about 1 minute on a fresh machine, seconds after', () => {
+  if (build.flavor === 'stable') return run('cargo', ['build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
   // std rebuilt for size, panics abort at once, no Debug formatting or panic locations.
   const flags = '-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none';
   execFileSync('cargo', [`+${build.toolchain}`, 'build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm', '-Zbuild-std=std,panic_abort', '--target-dir', 'target/nightly'], {
     stdio: 'inherit', cwd: root, env: { ...process.env, RUSTFLAGS: flags },
   });
-} else {
-  run('cargo', ['build', '--quiet', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
-}
-console.log(`[build] ${build.flavor} build (${build.toolchain})`);
+});
 mkdirSync(at('build'), { recursive: true });
 writeFileSync(at('build/flavor.json'), JSON.stringify(build));
 rmSync(at('build/pkg'), { recursive: true, force: true });
@@ -59,9 +60,18 @@ const oneErrorClass = {
 const common = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: [at('src/js/browser.js')], outfile: at('dist/browser.mjs'), format: 'esm', platform: 'browser' });
 await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/workerd.mjs'), format: 'esm', platform: 'neutral', external: ['./talkover_client_bg.wasm'] });
+// Vercel's edge bundlers hand over a compiled module only for an import ending in `?module`.
+const vercelWasm = {
+  name: 'vercel-wasm-module',
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `${a.path}?module`, external: true }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/edge-light.mjs'), format: 'esm', platform: 'neutral', plugins: [oneErrorClass, vercelWasm] });
 await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
 copyFileSync(at('src/js/node.mjs'), at('dist/node.mjs'));
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.ts'));
+copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.cts'));
 // The `talkover` command (Node only): its own file, importing the package by name (a
 // self-reference that lands on the node entry), so no other entry carries a byte of it.
 copyFileSync(at('src/cli/talkover.mjs'), at('dist/cli.mjs'));
@@ -71,4 +81,4 @@ const size = (f) => {
   const bytes = readFileSync(at(`dist/${f}`));
   return `${f} ${bytes.length} B raw, ${gzipSync(bytes, { level: 9 }).length} B gzip`;
 };
-for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'node.cjs']) console.log(`[build] ${size(f)}`);
+for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'edge-light.mjs', 'node.cjs']) console.log(`[build] ${size(f)}`);

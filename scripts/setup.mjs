@@ -1,9 +1,11 @@
 // Installs what a fresh machine lacks, and nothing twice: the wasm32 target, the wasm-bindgen
-// CLI pinned to the crate's version, npm dev dependencies, and (with --browser, for tests)
-// Debian's chromium and chromium-driver.
+// CLI pinned to the crate's version, npm dev dependencies (again when one is missing), and
+// (with --browser, for tests) Debian's chromium and chromium-driver. Slow steps say what they
+// do and how long they take.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { step } from './step.mjs';
 import { NIGHTLY, nightlyName, sizeBuildReady } from './toolchain.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,27 +25,27 @@ export function wasmBindgenVersion() {
 
 function ensureTarget() {
   if (output('rustup', ['target', 'list', '--installed']).includes('wasm32-unknown-unknown')) return;
-  say('adding the wasm32-unknown-unknown target');
-  run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+  step('setup', 'adding the wasm32-unknown-unknown target', 'about 30 s, once', () => run('rustup', ['target', 'add', 'wasm32-unknown-unknown']));
 }
 
 function ensureWasmBindgen() {
   const want = wasmBindgenVersion();
   if (output('wasm-bindgen', ['--version']).trim() === `wasm-bindgen ${want}`) return;
-  say(`installing wasm-bindgen-cli ${want} (about 3 minutes, once)`);
-  run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']);
+  step('setup', `compiling wasm-bindgen-cli ${want}`, 'about 3 minutes, once', () => run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']));
 }
 
+// Installs when any devDependency is missing, so a checkout that added one gets it too.
 function ensureNpm() {
-  const stamp = new URL('../node_modules/.package-lock.json', import.meta.url);
-  if (existsSync(stamp) && existsSync(new URL('../node_modules/esbuild', import.meta.url))) return;
-  say('installing npm dev dependencies');
-  run('npm', [existsSync(new URL('../package-lock.json', import.meta.url)) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  const { devDependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const installed = (name) => existsSync(new URL(`../node_modules/${name}/package.json`, import.meta.url));
+  if (Object.keys(devDependencies).every(installed)) return;
+  const cmd = existsSync(new URL('../package-lock.json', import.meta.url)) ? 'ci' : 'install';
+  step('setup', 'installing npm dev dependencies: bundlers, Deno, Bun, workerd, about 650 MB', 'about 1 minute, once', () => run('npm', [cmd, '--no-audit', '--no-fund']));
 }
 
 function ensureChromium() {
   if (existsSync('/usr/bin/chromium') && existsSync('/usr/bin/chromedriver')) return;
-  say('installing Debian chromium and chromium-driver');
+  say('installing Debian chromium and chromium-driver (about 1 minute, once)');
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const apt = (args) => run(sudo[0] ?? 'apt-get', sudo.length ? ['apt-get', ...args] : args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   apt(['update']);

@@ -2,14 +2,18 @@
 // `npm start` (after scripts/setup.mjs and scripts/build.mjs): builds the emulator if needed,
 // assembles the demo page into build/www (www/ + the package's browser files under
 // vendor/talkover-client/), starts the emulator with demo data serving that folder, prints the
-// page URL and the demo token, and runs until Ctrl-C.
+// page URL and the demo token, and runs until Ctrl-C. PORT picks the port (default 8787); a
+// taken port ends with how to pick another (`--check-port` only checks, so `npm start` can
+// say so before minutes of compiling).
 //
 // `assembleWww()` is exported for tests/js/www.test.mjs.
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { step } from './step.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EMULATOR_BIN = join(ROOT, 'target', 'release', 'talkover-emulator');
@@ -36,12 +40,36 @@ export function assembleWww({ root = ROOT, out = join(root, 'build', 'www'), dis
 
 /** Builds the emulator (release); a no-op when it is up to date. */
 export function ensureEmulator() {
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'talkover-emulator'], { cwd: ROOT, stdio: 'inherit' });
+  step('start', 'compiling the emulator', 'about 2 minutes on a fresh machine, seconds after', () =>
+    execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'talkover-emulator'], { cwd: ROOT, stdio: 'inherit' }));
   return EMULATOR_BIN;
+}
+
+/** Resolves true when something already listens on 127.0.0.1:`port`. */
+export function portTaken(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (err) => resolve(err.code === 'EADDRINUSE'));
+    probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+/** What to do when the port is taken. */
+export const portAdvice = (port) =>
+  `Port ${port} is already in use (another \`npm start\`?). Stop that, or pick another port: PORT=${Number(port) + 1} npm start`;
+
+/** Exits with the advice when PORT (default 8787) is taken; `npm start` checks before building. */
+async function checkPort(port) {
+  if (port !== '0' && (await portTaken(port))) {
+    console.error(portAdvice(port));
+    process.exit(1);
+  }
 }
 
 async function main() {
   const port = process.env.PORT ?? '8787';
+  await checkPort(port);
+  if (process.argv.includes('--check-port')) return;
   const bin = ensureEmulator();
   const dir = assembleWww();
   const args = ['--seed', 'demo', '--static', dir, '--port', port];
@@ -81,7 +109,7 @@ async function main() {
 
   child.on('exit', (code, signal) => {
     clearTimeout(timeout);
-    if (!stopping) console.error(`The emulator exited (${signal ?? code}).`);
+    if (!stopping) console.error(`The emulator exited (${signal ?? code}).${url ? '' : ` If its port was taken: ${portAdvice(port)}`}`);
     process.exit(stopping ? 0 : code ?? 1);
   });
 

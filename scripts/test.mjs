@@ -49,9 +49,15 @@ if (!only.length || only.some((o) => 'package'.startsWith(o) || o.startsWith('pa
   const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', join(ROOT, 'build')], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(ROOT, 'build', packed)], { cwd: consumer, stdio: 'inherit' });
-  for (const f of readdirSync(join(ROOT, 'tests', 'package'))) cpSync(join(ROOT, 'tests', 'package', f), join(consumer, f));
+  for (const f of readdirSync(join(ROOT, 'tests', 'package'))) cpSync(join(ROOT, 'tests', 'package', f), join(consumer, f), { recursive: true });
   const files = readdirSync(consumer).filter((f) => /\.test\.(mjs|cjs)$/.test(f));
-  run('package (by name)', process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: consumer, env: { TALKOVER_ROOT: ROOT } });
+  const env = { TALKOVER_ROOT: ROOT, TALKOVER_TARBALL: join(ROOT, 'build', packed) };
+  const passes = join(ROOT, 'build', 'package-passes.jsonl');
+  rmSync(passes, { force: true });
+  const reporters = ['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout', '--test-reporter', join(ROOT, 'tests', 'support', 'record-passes.mjs'), '--test-reporter-destination', passes];
+  run('package (by name)', process.execPath, ['--test', '--test-concurrency=2', ...reporters, ...files], { cwd: consumer, env });
+  // The README's support table against the tests that just passed.
+  run('package support table', process.execPath, ['scripts/support-table.mjs']);
 }
 
 // 4. Every JS test file: workflow, reliability, security, demo page, Worker, size budget.

@@ -1,8 +1,9 @@
 // `npm start`'s last step (scripts/start.mjs) as a user meets it: it prints the page URL and the
 // demo token, serves the page, the package's browser files and the API on one origin, and stops
-// cleanly on Ctrl-C.
+// cleanly on Ctrl-C; on a taken port it says how to pick another.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { ROOT } from '../support/emulator.mjs';
@@ -40,4 +41,20 @@ test('npm start prints the page and the token, serves them, and stops on SIGINT'
     child.kill('SIGINT');
   }
   assert.deepEqual(await exited, { code: 0, signal: null });
+});
+
+test('npm start on a taken port says how to pick another, before compiling anything', async () => {
+  const taken = createServer();
+  await new Promise((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = taken.address().port;
+  try {
+    for (const args of [['scripts/start.mjs', '--check-port'], ['scripts/start.mjs']]) {
+      const r = spawnSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: String(port) }, encoding: 'utf8' });
+      assert.equal(r.status, 1, args.join(' '));
+      assert.equal(r.stderr.trim(), `Port ${port} is already in use (another \`npm start\`?). Stop that, or pick another port: PORT=${port + 1} npm start`);
+      assert.doesNotMatch(r.stdout, /compiling/);
+    }
+  } finally {
+    taken.close();
+  }
 });

@@ -1,20 +1,13 @@
 // The README's quick starts, run as written against a fresh demo emulator (only the emulator's
 // address is swapped in), so the docs stay copy-paste true.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ROOT, startEmulator, startWorker } from './support.mjs';
+import { NODE_QUICK_START_LINES, ROOT, readmeBlock as block, runNodeQuickStart, startEmulator, startWorker } from './support.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-const block = (tag) => {
-  const m = readme.match(new RegExp('```\\w+ ' + tag + '\\n([\\s\\S]*?)```'));
-  assert.ok(m, `README has a ${tag} block`);
-  return m[1];
-};
 const withEmulator = async (fn) => {
   // The README's browser quickstart is inline script, which the default strict CSP refuses.
   const emulator = await startEmulator({ staticDir: here, staticCsp: 'off' });
@@ -25,16 +18,10 @@ const withEmulator = async (fn) => {
   }
 };
 
-test('Node quick start', () =>
-  withEmulator(async ({ url }) => {
-    writeFileSync(`${here}quickstart-node.mjs`, block('quickstart-node').replaceAll('http://127.0.0.1:8787', url));
-    const { TALKOVER_TOKEN, ...env } = process.env;
-    void TALKOVER_TOKEN;
-    const out = execFileSync(process.execPath, ['quickstart-node.mjs'], { cwd: here, encoding: 'utf8', env });
-    assert.match(out, /^Agent training deleted successfully$/m);
-    assert.match(out, /^Agent deleted successfully req_\d+$/m);
-    assert.match(out, /^AGENT_NOT_FOUND 404 Agent not found$/m);
-  }));
+test('Node quick start', async () => {
+  const out = await runNodeQuickStart(process.execPath);
+  for (const line of NODE_QUICK_START_LINES) assert.match(out, line);
+});
 
 test('Workers quick start', () =>
   withEmulator(async ({ url, token }) => {

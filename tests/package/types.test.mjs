@@ -1,5 +1,6 @@
 // TypeScript: the declarations as a user meets them (package name, exports `types`), checked
-// with tsc --noEmit; a deliberately wrong file must fail, so the check cannot pass vacuously.
+// with tsc --noEmit, from an ES module and from a CommonJS (.cts) file; a deliberately wrong
+// file must fail, so the check cannot pass vacuously.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -68,6 +69,19 @@ function tsc(source) {
 
 test('the declarations type-check a realistic use of the package', () => {
   const r = tsc(good);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('a CommonJS TypeScript file (node16, the require condition) gets CommonJS declarations', () => {
+  const cjs = `${here}types-cjs`;
+  mkdirSync(cjs, { recursive: true });
+  const options = { strict: true, noEmit: true, target: 'es2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] };
+  writeFileSync(`${cjs}/tsconfig.json`, JSON.stringify({ compilerOptions: options, files: ['check.cts'] }));
+  writeFileSync(`${cjs}/check.cts`, `import { TalkoverClient, isTalkoverError } from 'talkover-client';
+const client: TalkoverClient = new TalkoverClient({ token: 'talq_x' });
+void [client.deleteAgent('id'), isTalkoverError];
+`);
+  const r = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${cjs}/tsconfig.json`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
