@@ -94,33 +94,36 @@ const NETWORK = 9;
  * Never rejects: resolves to what `packed` makes of `[status, requestId, retryAfter, kind, body,
  * detail]`, where `detail` describes a network failure.
  */
-export async function attempt(fetchFn, request, signal) {
+export function attempt(fetchFn, request, signal) {
   const [timeoutMs, method, url, token] = request.split('\n');
-  if (signal?.aborted) return packed([null, null, null, ABORTED, null, null]);
+  if (signal?.aborted) return Promise.resolve(packed([null, null, null, ABORTED, null, null]));
   const controller = new AbortController();
-  let stop;
-  const stopped = new Promise((resolve) => { stop = resolve; });
-  const timer = setTimeout(() => stop(TIMEOUT), Number(timeoutMs));
-  const abort = () => stop(ABORTED);
-  if (signal) onAbort(signal, abort);
-  let read;
-  try {
-    const init = requestInit(method, `Bearer ${token}`, controller.signal);
-    const exchange = (async () => receive(await callFetch(fetchFn, url, init), token))();
-    exchange.catch(() => {}); // it may fail after the race is decided
-    read = await Promise.race([exchange, stopped]);
-  } catch (error) {
-    read = signal?.aborted ? ABORTED : [null, null, null, NETWORK, null, describe(error)];
-  } finally {
-    clearTimeout(timer);
-    if (signal) offAbort(signal, abort);
-  }
-  if (typeof read === 'number') {
-    // Frees the connection of a request nobody waits for any more.
-    controller.abort();
-    read = [null, null, null, signal?.aborted ? ABORTED : read, null, null];
-  }
-  return packed(read);
+  return new Promise((resolve) => {
+    let done = false;
+    // The first of: the response read, the timeout, the caller's abort. One promise, no race.
+    const finish = (read) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (signal) offAbort(signal, abort);
+      if (typeof read === 'number') {
+        // Frees the connection of a request nobody waits for any more.
+        controller.abort();
+        read = [null, null, null, signal?.aborted ? ABORTED : read, null, null];
+      }
+      resolve(packed(read));
+    };
+    const failed = (error) => finish(signal?.aborted ? ABORTED : [null, null, null, NETWORK, null, describe(error)]);
+    const abort = () => finish(ABORTED);
+    const timer = setTimeout(finish, Number(timeoutMs), TIMEOUT);
+    if (signal) onAbort(signal, abort);
+    try {
+      const init = requestInit(method, `Bearer ${token}`, controller.signal);
+      Promise.resolve(callFetch(fetchFn, url, init)).then((response) => receive(response, token)).then(finish, failed);
+    } catch (error) {
+      failed(error);
+    }
+  });
 }
 
 /**
