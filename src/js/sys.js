@@ -189,7 +189,8 @@ async function receive(response, secret) {
 function statusOf(response) {
   try {
     const status = response?.status;
-    const readable = typeof response.body?.getReader === 'function' || typeof response.text === 'function';
+    // `text` first: in workerd merely reading `body` makes the body a stream, and slower to read.
+    const readable = typeof response.text === 'function' || typeof response.body?.getReader === 'function';
     return Number.isInteger(status) && status >= 0 && status <= 999 && readable ? status : null;
   } catch {
     return null;
@@ -220,10 +221,10 @@ async function readCapped(response) {
     discard(response);
     return null;
   }
-  const body = response.body;
   // A declared, uncompressed length bounds the body already (fetch refuses a longer one): read
   // it at once. Otherwise (chunked, compressed, a custom fetch's object) count as it streams.
   const bounded = declared !== null && header(response, 'content-encoding') === null && response instanceof Response;
+  const body = bounded ? null : response.body;
   if (bounded || typeof body?.getReader !== 'function') {
     const text = await response.text();
     return typeof text !== 'string' ? '' : text.length > BODY_CAP ? null : text;
