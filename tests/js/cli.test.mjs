@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startEmulator } from '../support/emulator.mjs';
+import { startHostile } from '../support/hostile.mjs';
 
 const CLI = join(ROOT, 'dist', 'cli.mjs');
 const seen = []; // every stdout, stderr and file content, for the token check
@@ -322,6 +323,37 @@ test('delete-agent and delete-training (--republish, --json) do what they say', 
   const plain = await talkover(['delete-training', 'pub', 'tr-2', '-y']);
   assert.equal(plain.code, 0);
   assert.equal((await emu.admin.agent('pub')).current_status, 'draft');
+});
+
+test('against a server that echoes the token in every header and body field, no output or file holds it', async () => {
+  const hostile = await startHostile();
+  const token = 'talq_cli_echo_91f3';
+  const outputs = [];
+  const at = async (mode, args) => {
+    const r = await talkover(args, { env: { TALKOVER_TOKEN: token, TALKOVER_BASE_URL: `${hostile.url}/${mode}` } });
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+  try {
+    const backup = join(dir, 'echo-backup.ndjson');
+    const report = join(dir, 'echo-report.ndjson');
+    assert.equal((await at('echo', ['agents'])).code, 0);
+    await at('echo', ['agents', '--json']);
+    await at('echo', ['cleanup', '--dry-run', '--json']);
+    const run = await at('echo', ['cleanup', '--yes', '--unpublish', '--backup-file', backup, '--report-file', report]);
+    assert.equal(run.code, 0, run.stderr);
+    outputs.push(read(backup), read(report));
+    await at('echo', ['delete-agent', 'a', '--yes', '--json']);
+    await at('echo', ['delete-training', 'a', 't', '--republish', '--yes']);
+    for (const mode of ['echo401', 'echo404', 'echo422', 'echo500', 'echohtml', 'flaky']) {
+      await at(mode, ['delete-agent', 'a', '--yes', '--json']);
+      await at(mode, ['cleanup', 'a', 'b', '--yes', '--json']);
+    }
+    assert.match(outputs.join('\n'), /\[redacted\]/, 'the server echoed nothing');
+    for (const text of outputs) assert.equal(text.includes(token), false, text.slice(0, 300));
+  } finally {
+    await hostile.stop();
+  }
 });
 
 test('no token in any output, file or error of this file', () => {
