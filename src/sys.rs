@@ -15,8 +15,9 @@ extern "C" {
     /// Whether a value is a JSON object (not `null`, not an array).
     #[wasm_bindgen(js_name = isJsonObject)]
     pub fn is_json_object(v: &JsValue) -> bool;
-    /// `list[index]` when it is an own element (not a hole), else `undefined`.
-    #[wasm_bindgen(js_name = ownAt)]
+    /// `list[index]` when it is an own element (not a hole), else `undefined` ([`own`] with an
+    /// index for a key).
+    #[wasm_bindgen(js_name = own)]
     pub fn own_at(list: &JsValue, index: u32) -> JsValue;
     /// The own properties `names` (comma-separated) of `o` as one typed string
     /// ([`crate::proto::options`]).

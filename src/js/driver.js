@@ -28,8 +28,9 @@ export async function drive(call, fetchFn, onStep, onBackup) {
           next = call.next();
           break;
         case 'B':
-          // For now the result is the agent's backup, [agent, trainings]; onAttempt answers
-          // with undefined (resolved) or the failure's message.
+          // While `B` is pending, result() is the agent's backup, [agent, trainings], and
+          // onAttempt takes the answer: undefined (resolved) or the failure's message. (Two
+          // exports of their own would cost about 400 B of wasm.)
           next = call.onAttempt('', await onBackup(call.result()));
           break;
         default:

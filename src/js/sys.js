@@ -1,11 +1,13 @@
-// The JavaScript helpers the wasm imports (declared in src/sys.rs). Each does in one call what
-// would otherwise cross the JS/wasm boundary many times, none throws into the wasm, and none
-// reads anything through Object.prototype, so code planted there cannot steer the client.
+// The JavaScript half of the client: the helpers the wasm imports (declared in src/sys.rs:
+// own-property reads, option snapshots, the environment) and the I/O the driver (driver.js)
+// does for it (one attempt, a wait, the caller's callbacks). Each does in one call what would
+// otherwise cross the JS/wasm boundary many times, none throws into the wasm, and none reads
+// anything through Object.prototype, so code planted there cannot steer the client.
 
 /** Bodies are read up to this many bytes (16 MiB) and no further. */
-export const BODY_CAP = 16 * 1024 * 1024;
+const BODY_CAP = 16 * 1024 * 1024;
 
-// What `receive` found in a body; src/sys.rs mirrors these numbers.
+// How an attempt ended; `Kind` in src/proto/attempt.rs mirrors these numbers.
 const EMPTY = 0;
 const JSON_BODY = 1;
 const NOT_JSON = 2;
@@ -31,11 +33,6 @@ export function ownValue(o, key) {
 /** Whether `v` is a plain JSON object: not null, not an array, not a function. */
 export function isJsonObject(v) {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `list[index]` when the array has it (a hole never reads a value planted on the prototype). */
-export function ownAt(list, index) {
-  return own(list, index);
 }
 
 /** The own properties `names` (comma-separated) of `o` as one typed string: src/proto/options.rs. */
@@ -83,7 +80,7 @@ function requestInit(method, authorization, signal) {
   return { __proto__: null, method, headers, signal, redirect: 'manual' };
 }
 
-// How an attempt ended without a readable response; src/sys.rs mirrors these numbers.
+// How an attempt ended without a readable response (continued).
 const ABORTED = 7;
 const TIMEOUT = 8;
 const NETWORK = 9;

@@ -36,15 +36,12 @@ pub enum Body<V> {
     NotJson,
     /// Parsed JSON.
     Json(V),
-    /// More bytes than the client reads (see `BODY_CAP_BYTES`): not read on.
+    /// More bytes than the client reads (16 MiB, `BODY_CAP` in `src/js/sys.js`, where the body
+    /// is read): not read on. A 2xx is `INVALID_RESPONSE`; an error status keeps its code.
     TooLarge,
     /// JSON that could not be redacted (nested too deep to walk): dropped.
     Unredactable,
 }
-
-/// How much of a body the client reads: 16 MiB. A larger 2xx is `INVALID_RESPONSE`; an error
-/// status keeps its code, without details.
-pub const BODY_CAP_BYTES: u32 = 16 * 1024 * 1024;
 
 /// The most `retryAfterMs` reports: a day (a server may send any number).
 pub const MAX_REPORTED_RETRY_AFTER_MS: u64 = 24 * 60 * 60 * 1000;

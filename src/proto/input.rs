@@ -6,7 +6,8 @@
 use super::error::ApiError;
 use std::fmt;
 
-/// An API token. It leaves this type only as the `Authorization` header value.
+/// An API token. It leaves this type only through [`Token::secret`]: for the driver, which puts
+/// it in the `Authorization` header, and for redaction.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 
@@ -28,14 +29,6 @@ impl Token {
             Some(p) => Err(ApiError::invalid_argument(p)),
             None => Ok(Self(raw.to_owned())),
         }
-    }
-
-    /// The `Authorization` header value: `Bearer <token>`.
-    pub fn authorization(&self) -> String {
-        let mut value = String::with_capacity(7 + self.0.len());
-        value.push_str("Bearer ");
-        value.push_str(&self.0);
-        value
     }
 
     /// The raw token, for redacting it out of anything a server sends back.
@@ -184,11 +177,11 @@ mod tests {
     use crate::proto::ErrorCode;
 
     #[test]
-    fn token_debug_is_redacted_and_header_carries_it() {
+    fn token_debug_is_redacted_and_the_secret_is_kept() {
         let t = Token::parse("talq_secret123").unwrap();
         assert_eq!(format!("{t:?}"), "Token([redacted])");
         assert!(!format!("{:?}", Some(&t)).contains("secret"));
-        assert_eq!(t.authorization(), "Bearer talq_secret123");
+        assert_eq!(t.secret(), "talq_secret123");
     }
 
     #[test]
