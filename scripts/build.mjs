@@ -1,6 +1,6 @@
 // Builds the npm package into dist/: cargo (size profile; the nightly size build when it can,
-// see toolchain.mjs) -> wasm-bindgen (web target) -> wasm-opt -Oz (npm binaryen) -> esbuild
-// bundles one small entry per runtime. The Vercel Edge entry is the workerd one with Vercel's
+// see toolchain.mjs) -> wasm-bindgen (web target) -> wasm-opt -Oz with short import and export
+// names (npm binaryen; short-names.mjs) -> esbuild bundles one small entry per runtime. The Vercel Edge entry is the workerd one with Vercel's
 // `.wasm?module` import; the declarations ship twice, as index.d.ts (ESM) and index.d.cts (the
 // `require` condition's CommonJS view); the command line is its own file (dist/cli.mjs).
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { MINIFY_FLAG, shortenGlue } from './short-names.mjs';
 import { step } from './step.mjs';
 import { chooseBuild } from './toolchain.mjs';
 
@@ -30,23 +31,16 @@ writeFileSync(at('build/flavor.json'), JSON.stringify(build));
 rmSync(at('build/pkg'), { recursive: true, force: true });
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', at('build/pkg'), at(wasmFile)]);
 
-// wasm-bindgen names a snippet module once per import it passes straight to the wasm, so the
-// imports object repeats its key (same module each time): keep the first, so no bundler warns.
-const glue = at('build/pkg/talkover_client.js');
-const keys = new Set();
-writeFileSync(glue, readFileSync(glue, 'utf8').split('\n').filter((line) => {
-  const key = line.match(/^\s*("\.\/snippets\/[^"]+"): import\d+,$/)?.[1];
-  return !key || (!keys.has(key) && keys.add(key));
-}).join('\n'));
-
 rmSync(at('dist'), { recursive: true, force: true });
 mkdirSync(at('dist'));
 const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
-run(at('node_modules/.bin/wasm-opt'), [
-  '-Oz', '--converge', '--strip-debug', '--strip-producers',
-  ...features.map((f) => `--enable-${f}`),
-  at('build/pkg/talkover_client_bg.wasm'), '-o', at('dist/talkover_client_bg.wasm'),
-]);
+const wasmOpt = (args) => execFileSync(at('node_modules/.bin/wasm-opt'), [...features.map((f) => `--enable-${f}`), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+wasmOpt(['-Oz', '--converge', '--strip-debug', '--strip-producers', at('build/pkg/talkover_client_bg.wasm'), '-o', at('build/pkg/optimized.wasm')]);
+// Its own run: --converge would repeat the renaming (and print a mapping each time).
+const mapping = wasmOpt([MINIFY_FLAG, at('build/pkg/optimized.wasm'), '-o', at('dist/talkover_client_bg.wasm')]);
+// The glue calls the wasm by the short names wasm-opt gave its imports and exports.
+const glue = at('build/pkg/talkover_client.js');
+writeFileSync(glue, shortenGlue(readFileSync(glue, 'utf8'), JSON.parse(mapping)));
 
 // wasm-bindgen copies the imported src/js files (error.js, sys.js) into
 // build/pkg/snippets/<crate-hash>/; point those imports back at the source files so every entry
