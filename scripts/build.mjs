@@ -35,7 +35,9 @@ rmSync(at('dist'), { recursive: true, force: true });
 mkdirSync(at('dist'));
 const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
 const wasmOpt = (args) => execFileSync(at('node_modules/.bin/wasm-opt'), [...features.map((f) => `--enable-${f}`), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-wasmOpt(['-Oz', '--converge', '--strip-debug', '--strip-producers', at('build/pkg/talkover_client_bg.wasm'), '-o', at('build/pkg/optimized.wasm')]);
+// --low-memory-unused: the low 1 KiB is the far end of Rust's 1 MiB stack, so `load(p + c)` may
+// take `c` as an offset (-265 B gzip); target_features is a linker's section (-117 B).
+wasmOpt(['-Oz', '--converge', '--low-memory-unused', '--strip-debug', '--strip-producers', '--strip-target-features', at('build/pkg/talkover_client_bg.wasm'), '-o', at('build/pkg/optimized.wasm')]);
 // Its own run: --converge would repeat the renaming (and print a mapping each time).
 const mapping = wasmOpt([MINIFY_FLAG, at('build/pkg/optimized.wasm'), '-o', at('dist/talkover_client_bg.wasm')]);
 // The glue calls the wasm by the short names wasm-opt gave its imports and exports.
