@@ -73,6 +73,7 @@ const x = (r) => (r == null || !Number.isFinite(r) ? 'n/a' : `${r.toFixed(3)}x`)
 const ms = (v) => `${v.toFixed(1)} ms`;
 const us = (v) => `${v.toFixed(0)} µs`;
 const sign = (v) => `${v >= 0 ? '+' : '-'}${us(Math.abs(v))}`;
+const signedMs = (v) => `${v >= 0 ? '+' : ''}${ms(v)}`;
 const row = (figure, measured, target = '', pass = null) =>
   rows.push([figure, measured, target, pass === null ? (target ? 'n/a' : 'info') : pass ? 'PASS' : 'MISS']);
 const failed = (name) => results[name]?.error && (row(`${name}`, `ERROR: ${results[name].error.split('\n')[0]}`, '', false), true);
@@ -123,11 +124,11 @@ if (!failed('overheadWorkerd')) {
 }
 if (!failed('coldStartNode')) {
   const c = results.coldStartNode;
-  row(`Node cold start: import+first deleteAgent vs first fetch (median of ${c.runs})`, `${c.deltaMs >= 0 ? '+' : ''}${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; import ${ms(c.medianImportMs)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
+  row(`Node cold start: import+first deleteAgent vs first fetch (median of ${c.runs} pairs)`, `${signedMs(c.deltaMs)} (IQR ${signedMs(c.deltaIqrMs[0])}..${signedMs(c.deltaIqrMs[1])}; medians ${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}, ${signedMs(c.deltaOfMediansMs)}; import ${ms(c.medianImportMs)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
 }
 if (!failed('coldStartWorkerd')) {
   const c = results.coldStartWorkerd;
-  row(`workerd cold start: new Miniflare -> 1st response (median of ${c.runs})`, `${c.deltaMs >= 0 ? '+' : ''}${ms(c.deltaMs)} (${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}; ready ${ms(c.medianReadyMs.talkover)} vs ${ms(c.medianReadyMs.fetch)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
+  row(`workerd cold start: new Miniflare -> 1st response (median of ${c.runs} pairs)`, `${signedMs(c.deltaMs)} (IQR ${signedMs(c.deltaIqrMs[0])}..${signedMs(c.deltaIqrMs[1])}; medians ${ms(c.medianMs.talkover)} vs ${ms(c.medianMs.fetch)}, ${signedMs(c.deltaOfMediansMs)}; ready ${ms(c.medianReadyMs.talkover)} vs ${ms(c.medianReadyMs.fetch)})`, `<= +${TARGET.coldStartDeltaMs} ms`, c.deltaMs <= TARGET.coldStartDeltaMs);
 }
 if (!failed('cleanup')) {
   const c = results.cleanup;

@@ -1,6 +1,8 @@
 // Builds the npm package into dist/: cargo (size profile; the nightly size build when it can,
 // see toolchain.mjs) -> wasm-bindgen (web target) -> wasm-opt -Oz with short import and export
-// names (npm binaryen; short-names.mjs) -> esbuild bundles one small entry per runtime. The Vercel Edge entry is the workerd one with Vercel's
+// names (npm binaryen; short-names.mjs) -> esbuild bundles one small entry per runtime (Node's
+// two, ESM and CommonJS, share one instance at run time: src/js/node.mjs). The Vercel Edge entry
+// is the workerd one with Vercel's
 // `.wasm?module` import; the declarations ship twice, as index.d.ts (ESM) and index.d.cts (the
 // `require` condition's CommonJS view); the command line is its own file (dist/cli.mjs).
 import { execFileSync } from 'node:child_process';
@@ -65,7 +67,8 @@ const vercelWasm = {
 };
 await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/edge-light.mjs'), format: 'esm', platform: 'neutral', plugins: [oneErrorClass, vercelWasm] });
 await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
-copyFileSync(at('src/js/node.mjs'), at('dist/node.mjs'));
+// The Node ESM entry is a bundle of its own (not a wrapper of node.cjs): see src/js/node.mjs.
+await esbuild.build({ ...common, entryPoints: [at('src/js/node.mjs')], outfile: at('dist/node.mjs'), format: 'esm', platform: 'node', target: 'node20' });
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.ts'));
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.cts'));
 // The `talkover` command (Node only): its own file, importing the package by name (a
@@ -77,4 +80,4 @@ const size = (f) => {
   const bytes = readFileSync(at(`dist/${f}`));
   return `${f} ${bytes.length} B raw, ${gzipSync(bytes, { level: 9 }).length} B gzip`;
 };
-for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'edge-light.mjs', 'node.cjs']) console.log(`[build] ${size(f)}`);
+for (const f of ['talkover_client_bg.wasm', 'browser.mjs', 'workerd.mjs', 'edge-light.mjs', 'node.cjs', 'node.mjs']) console.log(`[build] ${size(f)}`);

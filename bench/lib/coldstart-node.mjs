@@ -1,7 +1,9 @@
 // Figure 3 (Node): a fresh `node` process per run. Client: from the start of
 // import('talkover-client') (by package name, resolved from the repository root like a
 // consumer's) to the first resolved deleteAgent. Bare: from the start of the first fetch to its
-// parsed body. Runs alternate; medians are reported.
+// parsed body. Runs alternate, in pairs; the figure is the median of the per-pair differences
+// (robust to the machine's load drifting during the run: each pair ran back to back), next to
+// the difference of the medians, and the inter-quartile range of the pair differences.
 import { spawnSync } from 'node:child_process';
 import { ROOT, median } from './common.mjs';
 
@@ -32,7 +34,14 @@ function runChild(code) {
   return { ...JSON.parse(r.stdout.trim().split('\n').pop()), processMs };
 }
 
-export async function measureNodeColdStart(emu, { runs = 9 } = {}) {
+/** Per-pair differences `a[i] - b[i]` (runs made back to back): their median and inter-quartile range. */
+export function pairDeltas(a, b) {
+  const d = a.map((x, i) => x - b[i]).sort((x, y) => x - y);
+  const at = (p) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
+  return { median: median(d), iqr: [at(0.25), at(0.75)] };
+}
+
+export async function measureNodeColdStart(emu, { runs = 15 } = {}) {
   await emu.admin.reset(2 * runs + 10);
   await emu.admin.setLatency(0);
   let k = 0;
@@ -45,12 +54,15 @@ export async function measureNodeColdStart(emu, { runs = 9 } = {}) {
     }
   }
   const med = (mode, key) => median(res[mode].map((r) => r[key]));
+  const pairs = pairDeltas(res.talkover.map((r) => r.firstCallMs), res.fetch.map((r) => r.firstCallMs));
   return {
     runs,
     medianMs: { talkover: med('talkover', 'firstCallMs'), fetch: med('fetch', 'firstCallMs') },
     medianImportMs: med('talkover', 'importMs'),
     medianProcessMs: { talkover: med('talkover', 'processMs'), fetch: med('fetch', 'processMs') },
-    deltaMs: med('talkover', 'firstCallMs') - med('fetch', 'firstCallMs'),
+    deltaMs: pairs.median,
+    deltaIqrMs: pairs.iqr,
+    deltaOfMediansMs: med('talkover', 'firstCallMs') - med('fetch', 'firstCallMs'),
     samples: { talkover: res.talkover.map((r) => r.firstCallMs), fetch: res.fetch.map((r) => r.firstCallMs) },
   };
 }

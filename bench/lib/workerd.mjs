@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { bundle, median } from './common.mjs';
+import { pairDeltas } from './coldstart-node.mjs';
 
 const agentId = `(k) => 'bench-agent-' + String(k).padStart(6, '0')`;
 
@@ -144,8 +145,11 @@ export default {
 };
 `;
 
-/** Fresh Miniflare (new workerd) -> first response, alternating client / bare fetch, `runs` each. */
-export async function measureWorkerdColdStart(emu, { runs = 7 } = {}) {
+/**
+ * Fresh Miniflare (new workerd) -> first response, alternating client / bare fetch, `runs` each.
+ * The figure is the median of the per-pair differences (each pair back to back), as for Node.
+ */
+export async function measureWorkerdColdStart(emu, { runs = 15 } = {}) {
   const bundles = {
     talkover: await bundle('workerd-cold-talkover', coldSource(true), { worker: true, minify: true }),
     fetch: await bundle('workerd-cold-fetch', coldSource(false), { worker: true, minify: true }),
@@ -178,7 +182,9 @@ export async function measureWorkerdColdStart(emu, { runs = 7 } = {}) {
     runs,
     medianMs: { talkover: median(times.talkover), fetch: median(times.fetch) },
     medianReadyMs: { talkover: median(ready.talkover), fetch: median(ready.fetch) },
-    deltaMs: median(times.talkover) - median(times.fetch),
+    ...deltas(pairDeltas(times.talkover, times.fetch), median(times.talkover) - median(times.fetch)),
     samples: times,
   };
 }
+
+const deltas = (pairs, ofMedians) => ({ deltaMs: pairs.median, deltaIqrMs: pairs.iqr, deltaOfMediansMs: ofMedians });

@@ -17,3 +17,10 @@ test('require() deletes agents and trainings and maps every error code', async (
   const out = await scenario.runScenario(pkg, { url: emulator.url, token: emulator.token, fixtures });
   scenario.checkScenario(assert, out, fixtures);
 });
+
+test('require() first, then import: one module instance and one TalkoverError class', async () => {
+  const esm = await import('talkover-client');
+  assert.equal(esm.TalkoverError, pkg.TalkoverError);
+  assert.equal(esm.TalkoverClient, pkg.TalkoverClient);
+  assert.throws(() => new esm.TalkoverClient({}), (e) => e instanceof pkg.TalkoverError && e.code === 'INVALID_ARGUMENT');
+});

@@ -29,3 +29,8 @@ test('the package resolves to its node entries', () => {
   assert.match(require.resolve('talkover-client'), /dist\/node\.cjs$/);
   assert.match(import.meta.resolve('talkover-client'), /dist\/node\.mjs$/);
 });
+
+test('a TalkoverError thrown through import is the class require() hands out', () => {
+  const cjs = createRequire(import.meta.url)('talkover-client');
+  assert.throws(() => new pkg.TalkoverClient({}), (e) => e instanceof cjs.TalkoverError && e.code === 'INVALID_ARGUMENT');
+});
