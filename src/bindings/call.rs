@@ -10,7 +10,7 @@ use crate::proto::sweep::{AgentCleanup, Need, Verdict};
 use crate::proto::text::redact;
 use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
 use crate::transport::{Exchange, Failure, Reply, Transport};
-use js_sys::Array;
+use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -88,54 +88,31 @@ impl Call {
     /// the caller's `onBackup` with `result()` (then `[agent, trainings]`) and answer through
     /// `onAttempt('', failure)` (see [`Call::on_backup`]), or `""`.
     #[wasm_bindgen(js_name = next)]
-    pub fn next_instruction(&mut self) -> String {
-        loop {
-            if let Some(step) = self.announce.take() {
-                let mut out = String::from("P");
-                out.push_str(step.as_str());
-                return out;
-            }
-            if self.saving {
-                return "B".to_owned();
-            }
-            // A change announced to onProgress is not sent if the callback aborted.
-            let cancel = std::mem::take(&mut self.recheck) && self.aborted();
-            let reply = match &mut self.exchange {
-                Some(_) if cancel => Some(Err(ApiError::aborted().into())),
-                Some(exchange) => match exchange.instruction(&self.transport) {
-                    Some(instruction) => return instruction,
-                    None => exchange.result(),
-                },
-                None if self.result.is_some() => return String::new(),
-                None if self.work.is_none() => return String::new(),
-                None => None,
-            };
-            self.exchange = None;
-            self.advance(reply);
-        }
+    pub fn next_instruction(&mut self) -> JsString {
+        self.instruction().into()
     }
 
     /// What an attempt reported (`head`, and the parsed body or `null`); returns the next
     /// instruction (saving a crossing per step). After `B` it answers `onBackup` instead.
     #[wasm_bindgen(js_name = onAttempt)]
-    pub fn on_attempt(&mut self, head: &str, body: JsValue) -> String {
+    pub fn on_attempt(&mut self, head: &str, body: JsValue) -> JsString {
         if std::mem::take(&mut self.saving) {
-            return self.on_backup(body);
+            return self.on_backup(body).into();
         }
         if let Some(exchange) = &mut self.exchange {
             exchange.on_attempt(head, body, self.transport.timeout_ms);
         }
-        self.next_instruction()
+        self.instruction().into()
     }
 
     /// A wait ended: `true` when it elapsed, `false` when the caller's signal aborted it;
     /// returns the next instruction.
     #[wasm_bindgen(js_name = onWait)]
-    pub fn on_wait(&mut self, elapsed: bool) -> String {
+    pub fn on_wait(&mut self, elapsed: bool) -> JsString {
         if let Some(exchange) = &mut self.exchange {
             exchange.on_wait(elapsed);
         }
-        self.next_instruction()
+        self.instruction().into()
     }
 
     /// The caller's signal, or `undefined`.
@@ -165,7 +142,35 @@ impl Call {
             Err(ApiError::invalid_argument(message).into())
         });
         self.advance(reply);
-        self.next_instruction()
+        self.instruction()
+    }
+
+    /// The next instruction as Rust text: see [`Call::next_instruction`].
+    fn instruction(&mut self) -> String {
+        loop {
+            if let Some(step) = self.announce.take() {
+                let mut out = String::from("P");
+                out.push_str(step.as_str());
+                return out;
+            }
+            if self.saving {
+                return "B".to_owned();
+            }
+            // A change announced to onProgress is not sent if the callback aborted.
+            let cancel = std::mem::take(&mut self.recheck) && self.aborted();
+            let reply = match &mut self.exchange {
+                Some(_) if cancel => Some(Err(ApiError::aborted().into())),
+                Some(exchange) => match exchange.instruction(&self.transport) {
+                    Some(instruction) => return instruction,
+                    None => exchange.result(),
+                },
+                None if self.result.is_some() => return String::new(),
+                None if self.work.is_none() => return String::new(),
+                None => None,
+            };
+            self.exchange = None;
+            self.advance(reply);
+        }
     }
 
     pub(crate) fn new(transport: Transport, signal: Option<AbortSignal>, work: Work) -> Self {

@@ -9,7 +9,7 @@ use crate::proto::cleanup::{self as rules, CleanupOptions, Step};
 use crate::proto::sweep::AgentCleanup;
 use crate::proto::ApiError;
 use crate::sys::own_at;
-use js_sys::Array;
+use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -79,14 +79,14 @@ impl Cleanup {
     }
 
     /// The id of agent `index`.
-    pub fn id(&self, index: u32) -> String {
-        self.ids.get(index as usize).cloned().unwrap_or_default()
+    pub fn id(&self, index: u32) -> JsString {
+        self.id_of(index).as_str().into()
     }
 
     /// The call that cleans agent `index`.
     pub fn agent(&self, index: u32) -> Result<Call, JsValue> {
         let transport = config::transport(&self.config).map_err(invalid)?;
-        let id = self.id(index);
+        let id = self.id_of(index);
         let work = Work::Agent(Box::new(AgentWork {
             machine: AgentCleanup::new(&id, self.options),
             id,
@@ -96,6 +96,12 @@ impl Cleanup {
             details: JsValue::NULL,
         }));
         Ok(Call::new(transport, self.signal.clone(), work))
+    }
+}
+
+impl Cleanup {
+    fn id_of(&self, index: u32) -> String {
+        self.ids.get(index as usize).cloned().unwrap_or_default()
     }
 }
 
