@@ -11,6 +11,8 @@ export const INT_VARS = Object.freeze({
   CLEANUP_MAX_IDS: { fallback: 100, min: 1, max: 10_000 },
   TALKOVER_TIMEOUT_MS: { fallback: 10_000, min: 1, max: 600_000 },
   TALKOVER_MAX_RETRIES: { fallback: 2, min: 0, max: 10 },
+  JOB_CONCURRENCY: { fallback: 4, min: 1, max: 64 },
+  JOB_BATCH_MAX: { fallback: 200, min: 1, max: 1_000 },
 });
 
 /** The integer var `name`: its default when unset or empty, else a decimal integer in range. */

@@ -23,6 +23,8 @@ import { errorResponse, outlet } from './http.js';
 import { handle, matchRoute } from './routes.js';
 import { scheduledCleanup } from './scheduled.js';
 
+export { CleanupJob } from './jobs/workflow.js';
+
 const secretsOf = (env) => [stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')];
 
 export default {
@@ -67,7 +69,7 @@ async function respond(request, env, cors, match, state) {
     });
   }
   if (!match) {
-    return errorResponse(404, 'ROUTE_NOT_FOUND', 'No such route. Routes: DELETE /agents/:id, DELETE /agents/:id/trainings/:tid, POST /cleanup.');
+    return errorResponse(404, 'ROUTE_NOT_FOUND', 'No such route. Routes: DELETE /agents/:id, DELETE /agents/:id/trainings/:tid, POST /cleanup, POST /jobs, GET /jobs/:id, GET /jobs/:id/report, GET /jobs/:id/backup, POST /jobs/:id/pause|resume|terminate.');
   }
   if (match.bad) return errorResponse(400, 'INVALID_ARGUMENT', match.bad);
   if (request.method !== match.method) {
