@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startEmulator } from '../support/emulator.mjs';
-import { buildJobsBundle, call, lines, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
+import { auth, buildJobsBundle, call, lines, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
 
 let emu;
 let script;
@@ -118,4 +118,192 @@ test('a 10,000-agent job completes and the emulator equals its report, agent by 
   assert.ok(await emu.admin.agent('published-1'), 'an agent the filter does not select is left alone');
   const deletes = (await emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200);
   assert.equal(deletes.length, 10_000, 'every agent deleted by exactly one DELETE');
+});
+
+const agentPath = (k) => `/api/v1/agents/bench-agent-${String(k).padStart(6, '0')}`;
+const benchIds = (state) => new Set(state.keys());
+
+test('under faults (5xx bursts, cut connections, 429 Retry-After, a step that throws mid-batch) the job stays true', async () => {
+  const state = await seed(200);
+  const mf = await worker({ TALKOVER_MAX_RETRIES: '1', JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '4' });
+  await emu.admin.fault('GET', '/api/v1/agents', [{ kind: 'status', status: 500 }]);
+  await emu.admin.fault('DELETE', agentPath(5), [{ kind: 'status', status: 503 }, { kind: 'status', status: 502 }]);
+  await emu.admin.fault('DELETE', agentPath(7), [{ kind: 'close' }]);
+  await emu.admin.fault('GET', agentPath(8), [{ kind: 'close' }]);
+  const tooMany = { kind: 'status', status: 429, headers: { 'retry-after': '1' } };
+  await emu.admin.fault('GET', agentPath(12), [tooMany, tooMany]);
+  await emu.admin.fault('DELETE', agentPath(60), [tooMany, tooMany]);
+  // Agent 120 (batch 3) fails past the client's retries: the step throws after the agents before
+  // it were deleted, and the platform runs the step again.
+  await emu.admin.fault('DELETE', agentPath(120), [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }]);
+  const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
+  const done = await waitForJob(mf, jobId);
+  assert.equal(done.status, 'complete', JSON.stringify(done));
+  const { report } = await assertTruth(mf, jobId, state, benchIds(state));
+  assert.ok(report.every((l) => l.outcome === 'deleted'), JSON.stringify(report.filter((l) => l.outcome !== 'deleted')));
+  const log = await emu.admin.requests();
+  const of = (k, method) => log.filter((r) => r.method === method && r.path === agentPath(k)).map((r) => r.status);
+  assert.deepEqual(of(12, 'GET'), [429, 429, 200], 'a long-limited read waits in a step.sleep and runs again in a new pass');
+  assert.deepEqual(of(60, 'DELETE'), [429, 429, 200]);
+  assert.deepEqual(of(120, 'DELETE'), [503, 503, 200], 'the batch step was retried by the platform');
+  // The re-run met the batch's agents the first attempt had deleted: a 404, and still `deleted`.
+  const reRun = [...Array(50).keys()].map((i) => 101 + i).filter((k) => k !== 120 && of(k, 'GET').includes(404));
+  assert.ok(reRun.length > 0, 'the retried step met agents it had already deleted');
+  for (const k of reRun) {
+    assert.deepEqual(of(k, 'DELETE'), [200], `agent ${k} was deleted once`);
+    assert.equal(report.find((l) => l.agentId === `bench-agent-${String(k).padStart(6, '0')}`).outcome, 'deleted');
+  }
+});
+
+test('restart mid-batch: a new runtime on the same folders resumes, and the job stays true', async () => {
+  const persist = mkdtempSync(join(tmpdir(), 'talkover-jobs-'));
+  try {
+    const state = await seed(400);
+    await emu.admin.setLatency(15);
+    const vars = { JOB_BATCH_MAX: '100', JOB_CONCURRENCY: '4' };
+    let mf = await worker(vars, persist);
+    const jobId = await startJob(mf, { filter: { status: 'draft', olderThanDays: 1 }, dryRun: false });
+    const deletesNow = async () => (await emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200).map((r) => r.path);
+    while ((await deletesNow()).length < 150) await new Promise((r) => setTimeout(r, 30));
+    await dispose(mf); // batch 2 of 4 is in flight
+    const deletedBefore = new Set(await deletesNow());
+    await emu.admin.clearRequests();
+    mf = await worker(vars, persist);
+    const stuck = (await call(mf, 'GET', `/jobs/${jobId}`)).body;
+    assert.ok(stuck.progress.done < 400, JSON.stringify(stuck));
+    const resumed = await call(mf, 'POST', `/jobs/${jobId}/resume`);
+    assert.equal(resumed.status, 200, resumed.text);
+    const done = await waitForJob(mf, jobId);
+    await emu.admin.setLatency(0);
+    assert.equal(done.status, 'complete', JSON.stringify(done));
+    const { report } = await assertTruth(mf, jobId, state, benchIds(state));
+    assert.ok(report.every((l) => l.outcome === 'deleted'));
+    const after = await emu.admin.requests();
+    const metAgain = after.filter((r) => r.method === 'GET' && r.status === 404 && deletedBefore.has(r.path));
+    assert.ok(metAgain.length > 0, 'the re-run batch met agents deleted before the restart');
+    assert.ok(!after.some((r) => r.method === 'DELETE' && deletedBefore.has(r.path)), 'no agent deleted twice');
+  } finally {
+    rmSync(persist, { recursive: true, force: true });
+  }
+});
+
+test('pause stops between batches, resume finishes the job', async () => {
+  const state = await seed(300);
+  await emu.admin.setLatency(5);
+  const mf = await worker({ JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '4' });
+  const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
+  await waitForJob(mf, jobId, (b) => b.progress.done > 0);
+  const paused = await call(mf, 'POST', `/jobs/${jobId}/pause`);
+  assert.equal(paused.status, 200, paused.text);
+  assert.ok(['paused', 'waitingForPause'].includes(paused.body.status), paused.text);
+  const still = await waitForJob(mf, jobId, (b) => b.status === 'paused');
+  const sent = (await emu.admin.stats()).requests;
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal((await emu.admin.stats()).requests, sent, 'a paused job sends nothing');
+  assert.ok(still.progress.done < 300);
+  assert.equal((await call(mf, 'GET', `/jobs/${jobId}`)).body.progress.done, still.progress.done);
+  const resumed = await call(mf, 'POST', `/jobs/${jobId}/resume`);
+  assert.equal(resumed.status, 200, resumed.text);
+  const done = await waitForJob(mf, jobId);
+  await emu.admin.setLatency(0);
+  assert.equal(done.status, 'complete');
+  await assertTruth(mf, jobId, state, benchIds(state));
+  for (const action of ['pause', 'resume', 'terminate']) {
+    const res = await call(mf, 'POST', `/jobs/${jobId}/${action}`);
+    assert.equal(res.status, 409, res.text);
+    assert.equal(res.body.error.code, 'JOB_FINISHED');
+  }
+});
+
+test('terminate stops the running batch between agents; report and backup cover every change', async () => {
+  const state = await seed(400);
+  await emu.admin.setLatency(10);
+  const mf = await worker({ JOB_BATCH_MAX: '200', JOB_CONCURRENCY: '2' });
+  const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
+  while ((await emu.admin.requests()).filter((r) => r.method === 'DELETE').length < 20) await new Promise((r) => setTimeout(r, 30));
+  const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.status, 'terminated');
+  await emu.admin.setLatency(0);
+  const { report, status } = await assertTruth(mf, jobId, state, benchIds(state), { partial: true });
+  assert.equal(status.status, 'terminated');
+  assert.ok(status.finishedAt);
+  const now = new Set((await emu.admin.state()).agents.map((a) => a.id));
+  const gone = [...state.keys()].filter((id) => !now.has(id));
+  assert.ok(gone.length > 0 && gone.length < 400, `${gone.length} deleted before the terminate`);
+  assert.equal(report.length, report.filter((l) => l.outcome === 'deleted').length + report.filter((l) => l.reason === 'ABORTED').length, 'the rest of the stopped batch is skipped ABORTED');
+  const sent = (await emu.admin.stats()).requests;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await emu.admin.stats()).requests, sent, 'nothing is sent after terminate');
+  assert.equal((await call(mf, 'POST', `/jobs/${jobId}/resume`)).body.error.code, 'JOB_FINISHED');
+});
+
+test('a dry run (the default) sends no mutating request and plans every agent', async () => {
+  const state = await seed(40, [{ id: 'sb-old', is_sandbox: true, created_at: '2020-01-01T00:00:00Z' }]);
+  const mf = await worker();
+  await emu.admin.clearRequests();
+  const jobId = await startJob(mf, { filter: { sandbox: false, search: 'BENCH AGENT 1' } });
+  const done = await waitForJob(mf, jobId);
+  assert.equal(done.status, 'complete');
+  assert.equal(done.dryRun, true);
+  const matching = [...state.values()].filter((a) => !a.is_sandbox && a.name.toLowerCase().includes('bench agent 1'));
+  const { report } = await assertTruth(mf, jobId, state, new Set(matching.map((a) => a.id)));
+  assert.ok(report.length === 11 && report.every((l) => l.outcome === 'planned'), JSON.stringify(report));
+  assert.deepEqual(await lines(mf, `/jobs/${jobId}/backup`), []);
+  const methods = new Set((await emu.admin.requests()).map((r) => r.method));
+  assert.deepEqual([...methods], ['GET']);
+});
+
+test('job routes: caller secret, bad bodies and filters refused with nothing started, unknown ids', async () => {
+  await seed(5);
+  const mf = await worker();
+  await emu.admin.clearRequests();
+  const routes = [['POST', '/jobs'], ['GET', '/jobs/job-x'], ['GET', '/jobs/job-x/report'], ['GET', '/jobs/job-x/backup'], ['POST', '/jobs/job-x/pause'], ['POST', '/jobs/job-x/resume'], ['POST', '/jobs/job-x/terminate']];
+  for (const [method, path] of routes) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }]) {
+      const res = await call(mf, method, path, { headers, body: method === 'POST' ? { agentIds: ['a'] } : undefined });
+      assert.equal(res.status, 401, `${method} ${path} ${res.text}`);
+      assert.equal(res.body.error.code, 'UNAUTHENTICATED');
+    }
+  }
+  const bad = [
+    {},
+    { agentIds: ['a'], filter: { status: 'draft' } },
+    { filter: {} },
+    { filter: { status: 'archived' } },
+    { filter: { sandbox: 'yes' } },
+    { filter: { olderThanDays: -1 } },
+    { filter: { olderThanDays: '30' } },
+    { filter: { search: '' } },
+    { filter: { search: 'a\ud800' } },
+    { filter: { color: 'red' } },
+    { filter: ['draft'] },
+    { filter: null },
+    { agentIds: [] },
+    { agentIds: 'a' },
+    { agentIds: ['x'.repeat(257)] },
+    { agentIds: ['..'] },
+    { agentIds: ['a\udc00'] },
+    { agentIds: [1] },
+    { agentIds: Array.from({ length: 10_001 }, (_, i) => `id-${i}`) },
+    { agentIds: ['a'], dryRun: 'false' },
+    { agentIds: ['a'], unpublish: 1 },
+    { agentIds: ['a'], concurrency: 4 },
+    JSON.parse('{"agentIds":["a"],"__proto__":{"dryRun":false}}'),
+  ];
+  for (const body of bad) {
+    const res = await call(mf, 'POST', '/jobs', { body });
+    assert.equal(res.status, 400, `${JSON.stringify(body).slice(0, 80)} -> ${res.text}`);
+    assert.equal(res.body.error.code, 'INVALID_ARGUMENT');
+  }
+  assert.equal((await call(mf, 'POST', '/jobs', { body: 'nope', headers: { ...auth, 'content-type': 'text/plain' } })).status, 415);
+  const bucket = await mf.getR2Bucket('JOBS_BUCKET');
+  assert.deepEqual((await bucket.list()).objects, [], 'nothing recorded');
+  assert.deepEqual(await emu.admin.requests(), [], 'nothing sent');
+  for (const [method, path] of routes.slice(1).concat([['GET', '/jobs/%2e%2e%2fjobs'], ['GET', '/jobs/job%20x']])) {
+    const res = await call(mf, method, path);
+    assert.equal(res.status, 404, `${method} ${path} ${res.text}`);
+    assert.equal(res.body.error.code, 'JOB_NOT_FOUND');
+  }
+  assert.equal((await call(mf, 'DELETE', '/jobs/job-x')).status, 405);
 });
