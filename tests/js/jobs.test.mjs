@@ -7,11 +7,12 @@
 // across a restart of the runtime mid-batch, and around pause, resume and terminate.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startEmulator } from '../support/emulator.mjs';
-import { auth, buildJobsBundle, call, lines, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
+import { ROOT, DEMO_TOKEN, startEmulator } from '../support/emulator.mjs';
+import { exposes, startEchoUpstream } from '../support/echo-upstream.mjs';
+import { CALLER_SECRET, auth, buildJobsBundle, call, lines, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
 
 let emu;
 let script;
@@ -306,4 +307,51 @@ test('job routes: caller secret, bad bodies and filters refused with nothing sta
     assert.equal(res.body.error.code, 'JOB_NOT_FOUND');
   }
   assert.equal((await call(mf, 'DELETE', '/jobs/job-x')).status, 405);
+});
+
+/** Every file under `dir`, as latin1 text. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => ({ path: join(e.parentPath ?? e.path, e.name), text: readFileSync(join(e.parentPath ?? e.path, e.name), 'latin1') }));
+}
+
+test('an upstream echoing the token everywhere: no job response, R2 object, step output, event or log line holds a secret', async () => {
+  const echo = await startEchoUpstream(DEMO_TOKEN);
+  const persist = mkdtempSync(join(tmpdir(), 'talkover-jobs-secrets-'));
+  const logs = [];
+  try {
+    const mf = await startJobsWorker({ script, emulatorUrl: echo.url, vars: { TALKOVER_MAX_RETRIES: '1' }, persist, logs });
+    running.push(mf);
+    const jobs = [
+      await startJob(mf, { agentIds: ['ok-1', 'pub-2', 'x-fail-409', 'gone-2', 'ok-3'], unpublish: true, dryRun: false }),
+      await startJob(mf, { filter: { sandbox: true } }),
+      await startJob(mf, { filter: { search: CALLER_SECRET }, dryRun: false }),
+    ];
+    const texts = [];
+    for (const jobId of jobs) {
+      const done = await waitForJob(mf, jobId);
+      assert.equal(done.status, 'complete', JSON.stringify(done));
+      for (const path of [`/jobs/${jobId}`, `/jobs/${jobId}/report`, `/jobs/${jobId}/backup`]) {
+        const res = await call(mf, 'GET', path);
+        texts.push(res.text, [...res.headers].join('\n'));
+      }
+    }
+    const report = await lines(mf, `/jobs/${jobs[0]}/report`);
+    assert.deepEqual(report.map((l) => [l.agentId, l.outcome]), [['ok-1', 'deleted'], ['pub-2', 'deleted'], ['x-fail-409', 'failed'], ['gone-2', 'deleted'], ['ok-3', 'deleted']]);
+    assert.equal((await lines(mf, `/jobs/${jobs[0]}/backup`)).length, 5);
+    assert.deepEqual((await lines(mf, `/jobs/${jobs[1]}/report`)).map((l) => [l.agentId, l.outcome]), [['sb-echo-1', 'planned'], ['sb-echo-fail-500', 'planned']]);
+    await dispose(mf);
+    const stored = filesUnder(persist);
+    assert.ok(stored.some((f) => f.text.includes('x-fail-409')), 'the persisted record is readable here');
+    assert.ok(stored.some((f) => f.path.includes(`${persist}/wf/`) && f.text.includes('batch-000000')), 'so are the Workflow steps');
+    for (const secret of [DEMO_TOKEN, CALLER_SECRET]) {
+      for (const text of texts) assert.ok(!exposes(text, secret), `a secret in a job response: ${text.slice(0, 200)}`);
+      for (const line of logs) assert.ok(!exposes(line, secret), `a secret in a log line: ${line}`);
+      for (const f of stored) assert.ok(!exposes(f.text, secret), `a secret stored in ${f.path}`);
+    }
+  } finally {
+    await echo.stop();
+    rmSync(persist, { recursive: true, force: true });
+  }
 });

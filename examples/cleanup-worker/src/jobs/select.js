@@ -51,9 +51,12 @@ function matches(agent, job) {
   return true;
 }
 
-/** An id the job can send and store: a valid id that the secret scrub leaves unchanged. */
+/**
+ * An id the job can send and store: a valid id that no redaction touched (the client redacts a
+ * secret inside any string it returns, so such an id no longer names the agent it came from).
+ */
 function usable(id, record) {
-  return idProblem(id) === null && record.scrub(id) === id;
+  return idProblem(id) === null && !id.includes('[redacted') && record.scrub(id) === id;
 }
 
 /** Cuts the selection into batches in R2; `{ selected, batches, batchSize }`. */
