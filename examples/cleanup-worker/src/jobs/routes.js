@@ -5,6 +5,8 @@
 //   POST /jobs/:id/pause|resume|terminate
 // Bodies are built from explicit fields; the R2 record answers even after the platform has
 // dropped the instance.
+import { checkJobSettings } from '../config.js';
+import { workerError } from '../errors.js';
 import { errorResponse, json } from '../http.js';
 import { readJson } from '../request.js';
 import { FINISHED, instanceOf, pause, recordFinal, resume, startInstance, statusOf, terminate, workflowOf } from './control.js';
@@ -39,8 +41,10 @@ export async function handleJob(match, request, env) {
 
 /** Records the job in R2, then starts its Workflow instance (the event carries only the id). */
 export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun, source, createdAt }) {
+  checkJobSettings(env); // a bad setting refuses the job here, not in its first step
   workflowOf(env);
   const record = openRecord(env, jobId);
+  if ((await record.bucket.head(`${record.prefix}job.json`)) !== null) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
   if (agentIds !== null) await record.putJson('ids.json', agentIds);
   const job = { jobId, source, filter, ids: agentIds?.length ?? null, unpublish, dryRun, createdAt };
   await record.putJson('job.json', job);
