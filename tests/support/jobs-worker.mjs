@@ -2,6 +2,7 @@
 // its R2 bucket, against an emulator. Builds the bundle exactly as `wrangler deploy --dry-run`
 // does (into its own folder, so it never races the worker test's dist/), and starts it with
 // optional persistence folders, so a test can dispose miniflare mid-job and start it again.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,4 +105,64 @@ export async function waitForJob(mf, jobId, done = (b) => ['complete', 'errored'
     if (Date.now() > until) throw new Error(`job ${jobId} still ${JSON.stringify(res.body)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+// ---- what every job test checks ----
+
+/** Seeds `n` bench agents (plus `extra` admin fixtures); the demo agents by id, before the job. */
+export async function seed(emu, n, extra = []) {
+  await emu.admin.reset(n);
+  for (const fields of extra) await emu.admin.createAgent(fields);
+  return new Map((await emu.admin.state()).agents.filter((a) => a.environment === 'demo').map((a) => [a.id, a]));
+}
+
+export async function startJob(mf, body) {
+  const res = await call(mf, 'POST', '/jobs', { body });
+  assert.equal(res.status, 202, res.text);
+  assert.match(res.body.jobId, /^job-[0-9a-f-]{36}$/);
+  assert.ok(['queued', 'running'].includes(res.body.status), res.text);
+  return res.body.jobId;
+}
+
+/**
+ * The guarantees of every job: one report line per selected agent, the emulator's state equal
+ * to the report agent by agent, counts that add up, and a backup of every deleted agent with its
+ * trainings. `selected` are the ids the job should have taken (all of them must have a line
+ * unless `partial`, as after a terminate).
+ */
+export async function assertTruth(emu, mf, jobId, beforeState, selected, { partial = false } = {}) {
+  const report = await lines(mf, `/jobs/${jobId}/report`);
+  const backup = await lines(mf, `/jobs/${jobId}/backup`);
+  const status = (await call(mf, 'GET', `/jobs/${jobId}`)).body;
+  const now = new Set((await emu.admin.state()).agents.map((a) => a.id));
+  const byId = new Map();
+  for (const line of report) {
+    assert.ok(!byId.has(line.agentId), `two report lines for ${line.agentId}`);
+    assert.ok(selected.has(line.agentId), `a report line for an agent the job did not select: ${line.agentId}`);
+    byId.set(line.agentId, line);
+    assert.deepEqual(Object.keys(line).sort(), ['agentId', 'error', 'outcome', 'reason', 'unpublished']);
+    if (line.outcome === 'deleted') assert.ok(!now.has(line.agentId), `reported deleted but still there: ${line.agentId}`);
+    else assert.ok(now.has(line.agentId), `reported ${line.outcome} ${line.reason} but gone: ${line.agentId}`);
+  }
+  for (const id of beforeState.keys()) {
+    if (!now.has(id)) assert.equal(byId.get(id)?.outcome, 'deleted', `gone without a deleted line: ${id}`);
+  }
+  if (!partial) assert.equal(byId.size, selected.size, 'one line per selected agent');
+  const count = (o) => report.filter((l) => l.outcome === o).length;
+  const { progress } = status;
+  assert.deepEqual(progress, {
+    selected: selected.size,
+    done: report.length,
+    deleted: count('deleted'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    planned: count('planned'),
+  });
+  const backups = new Map(backup.map((b) => [b.agent.id, b]));
+  for (const line of report.filter((l) => l.outcome === 'deleted')) {
+    const b = backups.get(line.agentId);
+    assert.ok(b, `no backup for deleted ${line.agentId}`);
+    assert.deepEqual(b.trainings.map((t) => t.id).sort(), [...beforeState.get(line.agentId).trainings].sort());
+  }
+  return { report, backup, status };
 }
