@@ -18,6 +18,7 @@ const { measureNodeOverhead } = await import('./lib/overhead-node.mjs');
 const { measureWorkerdOverhead, measureWorkerdColdStart } = await import('./lib/workerd.mjs');
 const { measureNodeColdStart } = await import('./lib/coldstart-node.mjs');
 const { measureCleanup } = await import('./lib/cleanup.mjs');
+const { measureJobs } = await import('./lib/jobs.mjs');
 
 const KiB = 1024;
 const TARGET = {
@@ -60,6 +61,7 @@ try {
   await section('coldStartNode', () => measureNodeColdStart(emu));
   await section('coldStartWorkerd', () => measureWorkerdColdStart(emu));
   await section('cleanup', () => measureCleanup(emu));
+  await section('jobs', () => measureJobs(emu));
 } finally {
   await emu.stop();
 }
@@ -140,6 +142,12 @@ if (!failed('cleanup')) {
     row('  cleanupAgents / bare-fetch pool', x(c.ms / p.ms));
   }
   row(`  vs sequential bare-fetch script (${c.sequential.sample} agents, x${c.agents / c.sequential.sample} extrapolated)`, `${c.speedupVsSequential.toFixed(1)}x faster (${ms(c.sequential.extrapolatedMs)})`, `>= ${TARGET.cleanupSpeedup}x`, c.speedupVsSequential >= TARGET.cleanupSpeedup);
+}
+
+if (!failed('jobs')) {
+  const j = results.jobs;
+  row(`Cleanup job (Worker, Workflow + R2) ${j.agents.toLocaleString('en-US')} agents, ${j.latencyMs} ms latency, conc. ${j.concurrency}`, `${j.job.agentsPerSecond.toFixed(0)} agents/s (${(j.job.ms / 1000).toFixed(1)} s, ${j.job.requests} requests)`);
+  row(`  cleanupAgents in Node, same agents, latency and concurrency`, `${j.node.agentsPerSecond.toFixed(0)} agents/s (${(j.node.ms / 1000).toFixed(1)} s); job / Node ${(j.job.agentsPerSecond / j.node.agentsPerSecond).toFixed(2)}x`);
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['Figure', 'Measured', 'Target', 'Result'][i].length));

@@ -2,7 +2,7 @@
 import { stringSetting } from './config.js';
 import { errorResponse } from './http.js';
 
-const ALLOWED_METHODS = 'DELETE, POST, OPTIONS';
+const ALLOWED_METHODS = 'GET, DELETE, POST, OPTIONS';
 
 export async function callerAuthorized(request, env) {
   const secret = stringSetting(env, 'CALLER_SECRET').trim();

@@ -7,10 +7,11 @@ import { configError } from './errors.js';
 /** Defaults and bounds of the integer vars. */
 export const INT_VARS = Object.freeze({
   SUBREQUEST_BUDGET: { fallback: 50, min: 1, max: 10_000 },
-  CLEANUP_MAX_PER_RUN: { fallback: 50, min: 0, max: 10_000 },
   CLEANUP_MAX_IDS: { fallback: 100, min: 1, max: 10_000 },
   TALKOVER_TIMEOUT_MS: { fallback: 10_000, min: 1, max: 600_000 },
   TALKOVER_MAX_RETRIES: { fallback: 2, min: 0, max: 10 },
+  JOB_CONCURRENCY: { fallback: 4, min: 1, max: 64 },
+  JOB_BATCH_MAX: { fallback: 200, min: 1, max: 1_000 },
 });
 
 /** The integer var `name`: its default when unset or empty, else a decimal integer in range. */
@@ -51,4 +52,9 @@ export function maxAgeDays(env) {
 export function stringSetting(env, name) {
   const raw = Object.hasOwn(env, name) ? env[name] : undefined;
   return typeof raw === 'string' ? raw : '';
+}
+
+/** Reads every setting a cleanup job uses, so a bad one refuses the job before it starts. */
+export function checkJobSettings(env) {
+  for (const name of ['SUBREQUEST_BUDGET', 'TALKOVER_MAX_RETRIES', 'TALKOVER_TIMEOUT_MS', 'JOB_CONCURRENCY', 'JOB_BATCH_MAX']) intSetting(env, name);
 }

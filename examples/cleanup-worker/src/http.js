@@ -25,11 +25,14 @@ export function outlet(secrets) {
   return { scrub, log, response: (res) => scrubResponse(res, scrub) };
 }
 
-/** `res` with every header value and every string of its (JSON or text) body scrubbed. */
+/** `res` with every header value and every string of its (JSON, NDJSON or text) body scrubbed. */
 async function scrubResponse(res, scrub) {
   const headers = new Headers();
   for (const [name, value] of res.headers) headers.set(name, scrub(value));
   if (res.body === null) return new Response(null, { status: res.status, headers });
+  if (/^application\/x-ndjson\b/i.test(headers.get('content-type') ?? '')) {
+    return new Response(res.body.pipeThrough(scrubLines(scrub)), { status: res.status, headers });
+  }
   const text = await res.text();
   let body;
   try {
@@ -38,4 +41,34 @@ async function scrubResponse(res, scrub) {
     body = scrub(text);
   }
   return new Response(body, { status: res.status, headers });
+}
+
+/** A stream of NDJSON bytes scrubbed line by line, without holding the whole body. */
+function scrubLines(scrub) {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending = '';
+  const line = (text) => {
+    try {
+      return JSON.stringify(scrub(JSON.parse(text)));
+    } catch {
+      return JSON.stringify(scrub(text));
+    }
+  };
+  const emit = (controller, flush) => {
+    const lines = pending.split('\n');
+    pending = flush ? '' : lines.pop();
+    const out = lines.filter((l) => l !== '').map((l) => line(l) + '\n').join('');
+    if (out) controller.enqueue(encoder.encode(out));
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      pending += decoder.decode(chunk, { stream: true });
+      emit(controller, false);
+    },
+    flush(controller) {
+      pending += decoder.decode();
+      emit(controller, true);
+    },
+  });
 }

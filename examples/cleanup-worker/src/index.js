@@ -5,15 +5,17 @@
 // Secrets (wrangler secret put):  TALKOVER_TOKEN  the Talkover environment token; stays here.
 //                                 CALLER_SECRET   what callers present as `Authorization: Bearer`.
 // Vars (wrangler.toml [vars]):    TALKOVER_BASE_URL, ALLOWED_ORIGIN, CLEANUP_MAX_AGE_DAYS,
-//                                 CLEANUP_DRY_RUN, CLEANUP_MAX_PER_RUN, CLEANUP_MAX_IDS,
-//                                 SUBREQUEST_BUDGET, TALKOVER_TIMEOUT_MS, TALKOVER_MAX_RETRIES.
+//                                 CLEANUP_DRY_RUN, CLEANUP_MAX_IDS, SUBREQUEST_BUDGET,
+//                                 TALKOVER_TIMEOUT_MS, TALKOVER_MAX_RETRIES, JOB_CONCURRENCY,
+//                                 JOB_BATCH_MAX.
+// Bindings:                       CLEANUP_JOB (the CleanupJob Workflow), JOBS_BUCKET (R2).
 //
 // This module is the entry: the request pipeline (CORS, auth, routing, logging, the secret
 // scrub every response and log line passes) and the cron hook. Routes live in routes.js (the
 // budgeted cleanup in cleanup.js, body checks in request.js), auth and CORS in auth.js, error
 // mapping in errors.js, settings in config.js, the client in client.js, the subrequest budget in
-// budget.js, the cron cleanup in scheduled.js, response and log helpers in http.js, the scrub
-// in scrub.js.
+// budget.js, the cron (which starts a job) in scheduled.js, response and log helpers in
+// http.js, the scrub in scrub.js. Durable cleanup jobs (routes, Workflow, R2 record) are in jobs/.
 //
 // Nothing mutable lives at module scope: a TalkoverClient is made per request / per cron event.
 import { callerAuthorized, corsHeaders, preflight } from './auth.js';
@@ -22,6 +24,8 @@ import { failure } from './errors.js';
 import { errorResponse, outlet } from './http.js';
 import { handle, matchRoute } from './routes.js';
 import { scheduledCleanup } from './scheduled.js';
+
+export { CleanupJob } from './jobs/workflow.js';
 
 const secretsOf = (env) => [stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')];
 
@@ -67,7 +71,7 @@ async function respond(request, env, cors, match, state) {
     });
   }
   if (!match) {
-    return errorResponse(404, 'ROUTE_NOT_FOUND', 'No such route. Routes: DELETE /agents/:id, DELETE /agents/:id/trainings/:tid, POST /cleanup.');
+    return errorResponse(404, 'ROUTE_NOT_FOUND', 'No such route. Routes: DELETE /agents/:id, DELETE /agents/:id/trainings/:tid, POST /cleanup, POST /jobs, GET /jobs/:id, GET /jobs/:id/report, GET /jobs/:id/backup, POST /jobs/:id/pause|resume|terminate.');
   }
   if (match.bad) return errorResponse(400, 'INVALID_ARGUMENT', match.bad);
   if (request.method !== match.method) {

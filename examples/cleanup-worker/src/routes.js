@@ -6,12 +6,14 @@ import { makeClient } from './client.js';
 import { intSetting } from './config.js';
 import { stripError, workerError } from './errors.js';
 import { json } from './http.js';
+import { handleJob, matchJobRoute } from './jobs/routes.js';
 import { cleanupRequest, idProblem, readJson } from './request.js';
 
 /** Matches the raw (still percent-encoded) path; ids are decoded per segment. */
 export function matchRoute(pathname) {
   const parts = pathname.split('/').slice(1);
   if (parts.length === 1 && parts[0] === 'cleanup') return { name: 'cleanup', method: 'POST' };
+  if (parts[0] === 'jobs') return matchJobRoute(parts);
   if (parts[0] !== 'agents') return null;
   if (parts.length === 2) return withIds({ name: 'delete-agent', method: 'DELETE' }, parts[1]);
   if (parts.length === 4 && parts[2] === 'trainings') {
@@ -34,6 +36,7 @@ function withIds(route, ...segments) {
 
 /** Runs a matched, authorized route with the right method; `state.meter` is set for failure(). */
 export async function handle(match, request, env, state) {
+  if (match.name.startsWith('job-')) return handleJob(match, request, env);
   const { client, meter } = makeClient(env);
   state.meter = meter;
   if (match.name === 'delete-agent') return deleteAgent(client, meter, match);

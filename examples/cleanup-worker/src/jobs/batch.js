@@ -1,0 +1,117 @@
+// One pass over one batch of a cleanup job, run inside a `step.do`: client.cleanupAgents over the
+// batch's ids with the client's own retries, under the step's subrequest budget, stopping
+// between agents when a terminate is requested.
+//
+// True after a crash: before an agent's first change is sent, onBackup records its backup as an
+// intent in R2. A re-run of the step (after a throw, a retry or a restart) meets the agents the
+// earlier attempt deleted as 404s; an agent with an intent that is now gone was deleted by this
+// job, so it is reported `deleted` (with that backup), never `skipped AGENT_NOT_FOUND`. Report
+// lines are written once per pass under a fixed key, so a re-run overwrites, never adds.
+import { makeClient } from '../client.js';
+import { intSetting } from '../config.js';
+import { stripError } from '../errors.js';
+import { pad } from './record.js';
+
+/** Retries of a batch step by the platform (on top of the client's retries per request). */
+export const STEP_RETRIES = 3;
+const TERMINATE_POLL_MS = 500;
+const MAX_WAIT_MS = 86_400_000;
+
+/**
+ * Cleans `ids` (null: all of batch `n`; else what an earlier pass deferred). Throws, so the platform
+ * retries the step, when upstream failures that may pass remain and attempts are left. Returns
+ * `{ counts, deferred, retryAfterMs, halted }`: `deferred` are the rate-limited ids for the next
+ * pass, after a step.sleep of `retryAfterMs`.
+ */
+export async function cleanBatchPass(env, record, job, { n, pass, ids, finalAttempt, finalPass }) {
+  const batchIds = (await record.getJson(`batches/${pad(n)}.json`)) ?? [];
+  const prior = await record.backupsOf(n, batchIds);
+  const fresh = new Map();
+  const { report, halted, recordError } = await runClient(env, record, job, { n, ids: ids ?? batchIds, batchIds, fresh });
+  if (recordError) throw new Error('A backup could not be stored in R2; the batch is retried.');
+  const settled = report.results.map((r) => settle(r, prior, job));
+  const retryable = settled.filter((s) => s.line.outcome === 'failed' && s.retryable && !s.rateLimited);
+  if (!halted && retryable.length > 0 && !finalAttempt) {
+    throw new Error(`${retryable.length} agents failed with errors that may pass (${retryable[0].line.reason}); the batch is retried.`);
+  }
+  const defer = (s) => !halted && !finalPass && (s.rateLimited || s.budget);
+  const lines = settled.filter((s) => !defer(s)).map((s) => s.line);
+  const deferred = settled.filter(defer);
+  await record.settlePass(n, pass, { backups: new Map([...prior, ...fresh]), lines });
+  if (halted) await record.putJson('halted.json', { batch: n, pass });
+  return {
+    counts: countOf(lines),
+    deferred: deferred.map((s) => s.line.agentId),
+    retryAfterMs: Math.min(MAX_WAIT_MS, Math.max(1000, ...deferred.map((s) => s.retryAfterMs))),
+    halted,
+  };
+}
+
+/** client.cleanupAgents with the intents recorded through onBackup and the terminate watch. */
+async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
+  const { client, meter } = makeClient(env);
+  const indexOf = new Map(batchIds.map((id, i) => [id, i]));
+  const stop = watchTerminate(record);
+  let recordError = null;
+  const onBackup = async ({ agentId, agent, trainings }) => {
+    const backup = { agent, trainings };
+    try {
+      await record.writeIntent(n, indexOf.get(agentId), backup);
+    } catch (err) {
+      recordError = err;
+      throw err;
+    }
+    fresh.set(agentId, backup);
+  };
+  const options = {
+    dryRun: job.dryRun,
+    unpublish: job.unpublish,
+    backup: true,
+    concurrency: intSetting(env, 'JOB_CONCURRENCY'),
+    signal: AbortSignal.any([meter.signal, stop.signal]),
+    onBackup,
+  };
+  try {
+    const report = await client.cleanupAgents(ids, options);
+    return { report, halted: stop.signal.aborted, recordError };
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** An AbortSignal that aborts once terminate.json appears in the record. */
+function watchTerminate(record) {
+  const controller = new AbortController();
+  const check = async () => {
+    if ((await record.bucket.head(record.prefix + 'terminate.json').catch(() => null)) !== null) controller.abort();
+  };
+  const timer = setInterval(check, TERMINATE_POLL_MS);
+  check();
+  return { signal: controller.signal, dispose: () => clearInterval(timer) };
+}
+
+/** A client result as its report line, reconciled with what an earlier attempt recorded. */
+function settle(r, prior, job) {
+  const agentId = String(r.agentId);
+  const reason = typeof r.reason === 'string' ? r.reason : null;
+  const goneAfterIntent = prior.has(agentId) && r.outcome !== 'deleted' && reason === 'AGENT_NOT_FOUND';
+  if (goneAfterIntent) {
+    const wasPublished = prior.get(agentId)?.agent?.current_status === 'published';
+    const line = { agentId, outcome: 'deleted', reason: null, unpublished: job.unpublish && wasPublished, error: null };
+    return { line, retryable: false, rateLimited: false, budget: false, retryAfterMs: 0 };
+  }
+  const error = r.error ?? null;
+  const line = { agentId, outcome: String(r.outcome), reason, unpublished: r.unpublished === true, error: stripError(error) };
+  return {
+    line,
+    retryable: error?.retryable === true,
+    rateLimited: error?.code === 'RATE_LIMITED',
+    budget: r.outcome === 'skipped' && reason === 'ABORTED',
+    retryAfterMs: Number(error?.retryAfterMs) || 0,
+  };
+}
+
+function countOf(lines) {
+  const count = (outcome) => lines.filter((l) => l.outcome === outcome).length;
+  return { deleted: count('deleted'), skipped: count('skipped'), failed: count('failed'), planned: count('planned') };
+}

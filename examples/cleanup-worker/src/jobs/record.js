@@ -1,0 +1,131 @@
+// A cleanup job's record in R2 (binding JOBS_BUCKET): what the job routes answer from, so they
+// keep answering after the platform drops the Workflow instance. Every object written passes
+// the secret scrub. Layout, under jobs/<jobId>/:
+//   job.json                 the request: filter or id count, unpublish, dryRun, createdAt, source
+//   ids.json                 the explicit agentIds (never in the Workflow's event payload)
+//   selection/<page>.json    ids a select step matched, from that list page on
+//   plan.json                { selected, batches, batchSize }
+//   batches/<n>.json         the ids of batch n
+//   intents/<n>/<i>.json     { agent, trainings } of agent i of batch n, written before its first
+//                            change is sent: the job's proof that a DELETE may have gone out
+//   backup/<n>.ndjson        batch n's backups, compacted from its intents when the batch ends
+//   report/<n>-<pass>.ndjson one line per agent settled in that pass; counts in customMetadata
+//   final.json               { status, finishedAt, error } once the job is over
+//   terminate.json, halted.json   a terminate request, and the running batch's acknowledgement
+import { stringSetting } from '../config.js';
+import { configError } from '../errors.js';
+import { makeScrubber } from '../scrub.js';
+
+export const pad = (n) => String(n).padStart(6, '0');
+const COUNTS = ['deleted', 'skipped', 'failed', 'planned'];
+
+/** The record of `jobId` in env's bucket; throws WORKER_MISCONFIGURED without the binding. */
+export function openRecord(env, jobId) {
+  const bucket = Object.hasOwn(env, 'JOBS_BUCKET') ? env.JOBS_BUCKET : undefined;
+  if (!bucket || typeof bucket.put !== 'function') throw configError('The JOBS_BUCKET R2 binding is missing (wrangler.toml [[r2_buckets]]).');
+  const scrub = makeScrubber([stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')]);
+  return new JobRecord(bucket, jobId, scrub);
+}
+
+export class JobRecord {
+  constructor(bucket, jobId, scrub) {
+    this.bucket = bucket;
+    this.jobId = jobId;
+    this.scrub = scrub;
+    this.prefix = `jobs/${jobId}/`;
+  }
+
+  async putJson(name, value, customMetadata) {
+    await this.bucket.put(this.prefix + name, JSON.stringify(this.scrub(value)), customMetadata ? { customMetadata } : undefined);
+  }
+
+  async getJson(name) {
+    const object = await this.bucket.get(this.prefix + name);
+    return object === null ? null : object.json();
+  }
+
+  async putLines(name, values, customMetadata) {
+    const text = values.map((v) => JSON.stringify(this.scrub(v)) + '\n').join('');
+    await this.bucket.put(this.prefix + name, text, { customMetadata, httpMetadata: { contentType: 'application/x-ndjson' } });
+  }
+
+  async getLines(name) {
+    const object = await this.bucket.get(this.prefix + name);
+    if (object === null) return null;
+    return (await object.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  }
+
+  /** Every object under `sub` (with customMetadata), in key order. */
+  async list(sub) {
+    const objects = [];
+    let cursor;
+    do {
+      const page = await this.bucket.list({ prefix: this.prefix + sub, cursor, include: ['customMetadata'] });
+      objects.push(...page.objects);
+      cursor = page.truncated ? page.cursor : undefined;
+    } while (cursor);
+    return objects;
+  }
+
+  async remove(keys) {
+    for (let at = 0; at < keys.length; at += 1000) await this.bucket.delete(keys.slice(at, at + 1000));
+  }
+
+  /** The backups recorded for batch `n` so far (compacted and not), by agent id. */
+  async backupsOf(n, batchIds) {
+    const found = new Map();
+    for (const line of (await this.getLines(`backup/${pad(n)}.ndjson`)) ?? []) found.set(line.agentId, line.backup);
+    for (const object of await this.list(`intents/${pad(n)}/`)) {
+      const index = Number(object.key.slice(object.key.lastIndexOf('/') + 1, -'.json'.length));
+      const value = await (await this.bucket.get(object.key))?.json();
+      if (value && batchIds[index] !== undefined) found.set(batchIds[index], value);
+    }
+    return found;
+  }
+
+  writeIntent(n, index, backup) {
+    return this.putJson(`intents/${pad(n)}/${pad(index)}.json`, backup);
+  }
+
+  /**
+   * Ends a pass of batch n: the batch's backups compacted into one object (kept as
+   * {agentId, backup} lines), the pass's report lines with their counts, then the intents go.
+   */
+  async settlePass(n, pass, { backups, lines }) {
+    const backupLines = [...backups].map(([agentId, backup]) => ({ agentId, backup }));
+    if (backupLines.length > 0) await this.putLines(`backup/${pad(n)}.ndjson`, backupLines, {});
+    const counts = Object.fromEntries(COUNTS.map((c) => [c, String(lines.filter((l) => l.outcome === c).length)]));
+    await this.putLines(`report/${pad(n)}-${pad(pass)}.ndjson`, lines, counts);
+    await this.remove((await this.list(`intents/${pad(n)}/`)).map((o) => o.key));
+  }
+
+  /** Counts over every settled pass: `{ done, deleted, skipped, failed, planned }`. */
+  async progress() {
+    const sums = { done: 0, deleted: 0, skipped: 0, failed: 0, planned: 0 };
+    for (const object of await this.list('report/')) {
+      for (const c of COUNTS) {
+        const value = Number(object.customMetadata?.[c] ?? 0);
+        sums[c] += value;
+        sums.done += value;
+      }
+    }
+    return sums;
+  }
+
+  /** The NDJSON objects under `sub`, concatenated in key order, as one stream of bytes. */
+  stream(sub, mapLine = (line) => line) {
+    const record = this;
+    const encoder = new TextEncoder();
+    let objects = null;
+    return new ReadableStream({
+      async pull(controller) {
+        objects ??= await record.list(sub);
+        const next = objects.shift();
+        if (next === undefined) return controller.close();
+        const lines = (await record.getLines(next.key.slice(record.prefix.length))) ?? [];
+        const text = lines.map((l) => JSON.stringify(mapLine(l)) + '\n').join('');
+        if (text) controller.enqueue(encoder.encode(text));
+      },
+    });
+  }
+}

@@ -1,0 +1,85 @@
+// Selecting a job's agents and cutting them into batches. A filter job pages through the list
+// API, as many pages per step as the step's subrequest budget allows (retries counted), and
+// keeps the agents the filter matches (checked again here, whatever the API did with it); the
+// matched ids go to R2, the step returns counts. The plan then cuts the distinct ids into
+// batches sized so that every agent of a batch can finish within one step's budget.
+import { Meter } from '../budget.js';
+import { makeClient } from '../client.js';
+import { intSetting } from '../config.js';
+import { idProblem } from '../request.js';
+import { pad } from './record.js';
+
+const DAY_MS = 86_400_000;
+const PER_PAGE = 100;
+const MAX_PAGES_PER_STEP = 20;
+
+/** Reads list pages from `page` on; `{ nextPage, complete, matched, unusable }`. */
+export async function selectPages(env, record, job, page) {
+  const { client, meter } = makeClient(env);
+  const pages = Math.min(MAX_PAGES_PER_STEP, Math.floor(meter.budget / meter.attempts));
+  const matched = [];
+  let unusable = 0;
+  let complete = false;
+  let next = page;
+  for (; next < page + pages && !complete; next++) {
+    const query = { perPage: PER_PAGE, page: next, signal: meter.signal };
+    if (job.filter.status !== undefined) query.status = job.filter.status;
+    if (job.filter.search !== undefined) query.search = job.filter.search;
+    const { data, meta } = await client.listAgents(query);
+    const agents = Array.isArray(data) ? data : [];
+    for (const agent of agents.filter((a) => matches(a, job))) {
+      if (usable(agent.id, record)) matched.push(agent.id);
+      else unusable += 1;
+    }
+    complete = agents.length === 0 || !meta || !(next < meta.last_page);
+  }
+  await record.putJson(`selection/${pad(page)}.json`, matched);
+  return { nextPage: next, complete, matched: matched.length, unusable };
+}
+
+/** Whether `agent` is one the job's filter selects. */
+function matches(agent, job) {
+  const { status, sandbox, olderThanDays, search } = job.filter;
+  if (agent === null || typeof agent !== 'object') return false;
+  if (status !== undefined && agent.current_status !== status) return false;
+  if (sandbox !== undefined && agent.is_sandbox !== sandbox) return false;
+  if (olderThanDays !== undefined && !(Date.parse(agent.created_at) < Date.parse(job.createdAt) - olderThanDays * DAY_MS)) return false;
+  if (search !== undefined) {
+    const needle = search.toLowerCase();
+    if (![agent.name, agent.label].some((s) => typeof s === 'string' && s.toLowerCase().includes(needle))) return false;
+  }
+  return true;
+}
+
+/**
+ * An id the job can send and store: a valid id that no redaction touched (the client redacts a
+ * secret inside any string it returns, so such an id no longer names the agent it came from).
+ */
+function usable(id, record) {
+  return idProblem(id) === null && !id.includes('[redacted') && record.scrub(id) === id;
+}
+
+/** Cuts the selection into batches in R2; `{ selected, batches, batchSize }`. */
+export async function planBatches(env, record, job) {
+  const ids = [...new Set(await selectedIds(record, job))];
+  const meter = new Meter(intSetting(env, 'SUBREQUEST_BUDGET'), intSetting(env, 'TALKOVER_MAX_RETRIES'));
+  const fit = Math.floor(meter.budget / (Meter.agentSteps(job) * meter.attempts));
+  if (fit < 1) throw new Error(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one agent's worst case in a step.`);
+  const batchSize = Math.min(fit, intSetting(env, 'JOB_BATCH_MAX'));
+  let batches = 0;
+  for (let at = 0; at < ids.length; at += batchSize) {
+    await record.putJson(`batches/${pad(batches++)}.json`, ids.slice(at, at + batchSize));
+  }
+  const plan = { selected: ids.length, batches, batchSize };
+  await record.putJson('plan.json', plan);
+  return plan;
+}
+
+async function selectedIds(record, job) {
+  if (job.filter === null) return (await record.getJson('ids.json')) ?? [];
+  const ids = [];
+  for (const object of await record.list('selection/')) {
+    ids.push(...((await record.getJson(object.key.slice(record.prefix.length))) ?? []));
+  }
+  return ids;
+}
