@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startEmulator } from '../support/emulator.mjs';
-import { assertTruth, buildJobsBundle, call, seed, startJob, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
+import { assertTruth, buildJobsBundle, call, lines, seed, startJob, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
 
 let emu;
 let script;
@@ -113,6 +113,11 @@ test('restart mid-batch: a new runtime on the same folders resumes, and the job 
     mf = await worker(vars, persist);
     const stuck = (await call(mf, 'GET', `/jobs/${jobId}`)).body;
     assert.ok(stuck.progress.done < 400, JSON.stringify(stuck));
+    // Cut off mid-batch, before that batch settled: its backups are intents only, and still the
+    // backup route holds every agent deleted so far (a job terminated now would keep them).
+    const backedUp = new Set((await lines(mf, `/jobs/${jobId}/backup`)).map((b) => b.agent.id));
+    const missing = [...deletedBefore].map((path) => path.split('/').pop()).filter((id) => !backedUp.has(id));
+    assert.deepEqual(missing, [], 'every agent deleted before the restart is in the backup');
     const resumed = await call(mf, 'POST', `/jobs/${jobId}/resume`);
     assert.equal(resumed.status, 200, resumed.text);
     const done = await waitForJob(mf, jobId);

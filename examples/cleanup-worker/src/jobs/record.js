@@ -9,6 +9,7 @@
 //   intents/<n>/<i>.json     { agent, trainings } of agent i of batch n, written before its first
 //                            change is sent: the job's proof that a DELETE may have gone out
 //   backup/<n>.ndjson        batch n's backups, compacted from its intents when the batch ends
+//                            (GET /backup adds the intents of a batch that never settled)
 //   report/<n>-<pass>.ndjson one line per agent settled in that pass; counts in customMetadata
 //   final.json               { status, finishedAt, error } once the job is over
 //   terminate.json, halted.json   a terminate request, and the running batch's acknowledgement
@@ -115,17 +116,49 @@ export class JobRecord {
   /** The NDJSON objects under `sub`, concatenated in key order, as one stream of bytes. */
   stream(sub, mapLine = (line) => line) {
     const record = this;
-    const encoder = new TextEncoder();
-    let objects = null;
-    return new ReadableStream({
-      async pull(controller) {
-        objects ??= await record.list(sub);
-        const next = objects.shift();
-        if (next === undefined) return controller.close();
-        const lines = (await record.getLines(next.key.slice(record.prefix.length))) ?? [];
-        const text = lines.map((l) => JSON.stringify(mapLine(l)) + '\n').join('');
-        if (text) controller.enqueue(encoder.encode(text));
-      },
+    return linesStream(async function* () {
+      for (const object of await record.list(sub)) yield (await record.getLines(object.key.slice(record.prefix.length))) ?? [];
+    }, mapLine);
+  }
+
+  /**
+   * Every backup, `{ agent, trainings }` per line: the settled batches' files, then the batches
+   * cut off before they settled (a crash, then a terminate without resume), whose backups are
+   * still intents, merged with whatever of theirs was compacted.
+   */
+  backupStream() {
+    const record = this;
+    return linesStream(async function* () {
+      const unsettled = new Set((await record.list('intents/')).map((o) => batchOf(o.key)));
+      for (const object of await record.list('backup/')) {
+        if (unsettled.has(batchOf(object.key))) continue;
+        yield ((await record.getLines(object.key.slice(record.prefix.length))) ?? []).map((l) => l.backup);
+      }
+      for (const n of unsettled) {
+        const ids = (await record.getJson(`batches/${pad(n)}.json`)) ?? [];
+        yield [...(await record.backupsOf(n, ids)).values()];
+      }
     });
   }
+}
+
+/** The batch number in an `intents/<n>/...` or `backup/<n>.ndjson` key. */
+const batchOf = (key) => Number(key.match(/\/(?:intents|backup)\/(\d+)/)[1]);
+
+/** A byte stream of NDJSON from an async generator of line groups. */
+function linesStream(groups, mapLine = (line) => line) {
+  const encoder = new TextEncoder();
+  let source = null;
+  return new ReadableStream({
+    // Each pull enqueues something or closes: a pull that enqueued nothing would not be repeated.
+    async pull(controller) {
+      source ??= groups();
+      for (;;) {
+        const { done, value } = await source.next();
+        if (done) return controller.close();
+        const text = value.map((l) => JSON.stringify(mapLine(l)) + '\n').join('');
+        if (text) return controller.enqueue(encoder.encode(text));
+      }
+    },
+  });
 }

@@ -35,7 +35,7 @@ export async function handleJob(match, request, env) {
   if (!job) return errorResponse(404, 'JOB_NOT_FOUND', 'No job with this id.');
   if (match.name === 'job-status') return json(200, await jobStatus(env, record, job));
   if (match.name === 'job-report') return ndjson(record.stream('report/'));
-  if (match.name === 'job-backup') return ndjson(record.stream('backup/', (line) => line.backup));
+  if (match.name === 'job-backup') return ndjson(record.backupStream());
   return control(env, record, match);
 }
 
