@@ -2,45 +2,23 @@
 // jobs.test.mjs): pause, resume and terminate; a dry run; the job routes' auth and input checks;
 // and an upstream that echoes the token everywhere, with no secret in any job response, log
 // line, R2 object or persisted Workflow step or event.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, DEMO_TOKEN, startEmulator } from '../support/emulator.mjs';
+import { DEMO_TOKEN } from '../support/emulator.mjs';
 import { exposes, startEchoUpstream } from '../support/echo-upstream.mjs';
-import { CALLER_SECRET, assertTruth, auth, buildJobsBundle, call, lines, seed, startJob, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
+import { CALLER_SECRET, jobsTestFile, assertTruth, auth, call, lines, seed, startJob, waitForJob } from '../support/jobs-worker.mjs';
 
-let emu;
-let script;
-const running = [];
-
-before(async () => {
-  script = buildJobsBundle(join(ROOT, 'build', 'jobs-control-worker'));
-  emu = await startEmulator({ seed: 'empty' });
-});
-
-after(async () => {
-  for (const mf of running) await mf.dispose().catch(() => {});
-  await emu?.stop();
-});
-
-async function worker(vars = {}, persist) {
-  const mf = await startJobsWorker({ script, emulatorUrl: emu.url, vars, persist });
-  running.push(mf);
-  return mf;
-}
-
-async function dispose(mf) {
-  running.splice(running.indexOf(mf), 1);
-  await mf.dispose();
-}
+const fx = jobsTestFile('jobs-control-worker');
+const { worker, dispose } = fx;
 
 const benchIds = (state) => new Set(state.keys());
 
 test('pause stops between batches, resume finishes the job', async () => {
-  const state = await seed(emu, 300);
-  await emu.admin.setLatency(5);
+  const state = await seed(fx.emu, 300);
+  await fx.emu.admin.setLatency(5);
   const mf = await worker({ JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '4' });
   const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
   await waitForJob(mf, jobId, (b) => b.progress.done > 0);
@@ -48,17 +26,17 @@ test('pause stops between batches, resume finishes the job', async () => {
   assert.equal(paused.status, 200, paused.text);
   assert.ok(['paused', 'waitingForPause'].includes(paused.body.status), paused.text);
   const still = await waitForJob(mf, jobId, (b) => b.status === 'paused');
-  const sent = (await emu.admin.stats()).requests;
+  const sent = (await fx.emu.admin.stats()).requests;
   await new Promise((r) => setTimeout(r, 1000));
-  assert.equal((await emu.admin.stats()).requests, sent, 'a paused job sends nothing');
+  assert.equal((await fx.emu.admin.stats()).requests, sent, 'a paused job sends nothing');
   assert.ok(still.progress.done < 300);
   assert.equal((await call(mf, 'GET', `/jobs/${jobId}`)).body.progress.done, still.progress.done);
   const resumed = await call(mf, 'POST', `/jobs/${jobId}/resume`);
   assert.equal(resumed.status, 200, resumed.text);
   const done = await waitForJob(mf, jobId);
-  await emu.admin.setLatency(0);
+  await fx.emu.admin.setLatency(0);
   assert.equal(done.status, 'complete');
-  await assertTruth(emu, mf, jobId, state, benchIds(state));
+  await assertTruth(fx.emu, mf, jobId, state, benchIds(state));
   for (const action of ['pause', 'resume', 'terminate']) {
     const res = await call(mf, 'POST', `/jobs/${jobId}/${action}`);
     assert.equal(res.status, 409, res.text);
@@ -67,48 +45,48 @@ test('pause stops between batches, resume finishes the job', async () => {
 });
 
 test('terminate stops the running batch between agents; report and backup cover every change', async () => {
-  const state = await seed(emu, 400);
-  await emu.admin.setLatency(10);
+  const state = await seed(fx.emu, 400);
+  await fx.emu.admin.setLatency(10);
   const mf = await worker({ JOB_BATCH_MAX: '200', JOB_CONCURRENCY: '2' });
   const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
-  while ((await emu.admin.requests()).filter((r) => r.method === 'DELETE').length < 20) await new Promise((r) => setTimeout(r, 30));
+  while ((await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE').length < 20) await new Promise((r) => setTimeout(r, 30));
   const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
   assert.equal(res.status, 200, res.text);
   assert.equal(res.body.status, 'terminated');
-  await emu.admin.setLatency(0);
-  const { report, status } = await assertTruth(emu, mf, jobId, state, benchIds(state), { partial: true });
+  await fx.emu.admin.setLatency(0);
+  const { report, status } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state), { partial: true });
   assert.equal(status.status, 'terminated');
   assert.ok(status.finishedAt);
-  const now = new Set((await emu.admin.state()).agents.map((a) => a.id));
+  const now = new Set((await fx.emu.admin.state()).agents.map((a) => a.id));
   const gone = [...state.keys()].filter((id) => !now.has(id));
   assert.ok(gone.length > 0 && gone.length < 400, `${gone.length} deleted before the terminate`);
   assert.equal(report.length, report.filter((l) => l.outcome === 'deleted').length + report.filter((l) => l.reason === 'ABORTED').length, 'the rest of the stopped batch is skipped ABORTED');
-  const sent = (await emu.admin.stats()).requests;
+  const sent = (await fx.emu.admin.stats()).requests;
   await new Promise((r) => setTimeout(r, 500));
-  assert.equal((await emu.admin.stats()).requests, sent, 'nothing is sent after terminate');
+  assert.equal((await fx.emu.admin.stats()).requests, sent, 'nothing is sent after terminate');
   assert.equal((await call(mf, 'POST', `/jobs/${jobId}/resume`)).body.error.code, 'JOB_FINISHED');
 });
 
 test('a dry run (the default) sends no mutating request and plans every agent', async () => {
-  const state = await seed(emu, 40, [{ id: 'sb-old', is_sandbox: true, created_at: '2020-01-01T00:00:00Z' }]);
+  const state = await seed(fx.emu, 40, [{ id: 'sb-old', is_sandbox: true, created_at: '2020-01-01T00:00:00Z' }]);
   const mf = await worker();
-  await emu.admin.clearRequests();
+  await fx.emu.admin.clearRequests();
   const jobId = await startJob(mf, { filter: { sandbox: false, search: 'BENCH AGENT 1' } });
   const done = await waitForJob(mf, jobId);
   assert.equal(done.status, 'complete');
   assert.equal(done.dryRun, true);
   const matching = [...state.values()].filter((a) => !a.is_sandbox && a.name.toLowerCase().includes('bench agent 1'));
-  const { report } = await assertTruth(emu, mf, jobId, state, new Set(matching.map((a) => a.id)));
+  const { report } = await assertTruth(fx.emu, mf, jobId, state, new Set(matching.map((a) => a.id)));
   assert.ok(report.length === 11 && report.every((l) => l.outcome === 'planned'), JSON.stringify(report));
   assert.deepEqual(await lines(mf, `/jobs/${jobId}/backup`), []);
-  const methods = new Set((await emu.admin.requests()).map((r) => r.method));
+  const methods = new Set((await fx.emu.admin.requests()).map((r) => r.method));
   assert.deepEqual([...methods], ['GET']);
 });
 
 test('job routes: caller secret, bad bodies and filters refused with nothing started, unknown ids', async () => {
-  await seed(emu, 5);
+  await seed(fx.emu, 5);
   const mf = await worker();
-  await emu.admin.clearRequests();
+  await fx.emu.admin.clearRequests();
   const routes = [['POST', '/jobs'], ['GET', '/jobs/job-x'], ['GET', '/jobs/job-x/report'], ['GET', '/jobs/job-x/backup'], ['POST', '/jobs/job-x/pause'], ['POST', '/jobs/job-x/resume'], ['POST', '/jobs/job-x/terminate']];
   for (const [method, path] of routes) {
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }]) {
@@ -150,7 +128,7 @@ test('job routes: caller secret, bad bodies and filters refused with nothing sta
   assert.equal((await call(mf, 'POST', '/jobs', { body: 'nope', headers: { ...auth, 'content-type': 'text/plain' } })).status, 415);
   const bucket = await mf.getR2Bucket('JOBS_BUCKET');
   assert.deepEqual((await bucket.list()).objects, [], 'nothing recorded');
-  assert.deepEqual(await emu.admin.requests(), [], 'nothing sent');
+  assert.deepEqual(await fx.emu.admin.requests(), [], 'nothing sent');
   for (const [method, path] of routes.slice(1).concat([['GET', '/jobs/%2e%2e%2fjobs'], ['GET', '/jobs/job%20x']])) {
     const res = await call(mf, method, path);
     assert.equal(res.status, 404, `${method} ${path} ${res.text}`);
@@ -171,8 +149,7 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
   const persist = mkdtempSync(join(tmpdir(), 'talkover-jobs-secrets-'));
   const logs = [];
   try {
-    const mf = await startJobsWorker({ script, emulatorUrl: echo.url, vars: { TALKOVER_MAX_RETRIES: '1' }, persist, logs });
-    running.push(mf);
+    const mf = await worker({ TALKOVER_MAX_RETRIES: '1' }, persist, { upstream: echo.url, logs });
     const jobs = [
       await startJob(mf, { agentIds: ['ok-1', 'pub-2', 'x-fail-409', 'gone-2', 'ok-3'], unpublish: true, dryRun: false }),
       await startJob(mf, { filter: { sandbox: true } }),

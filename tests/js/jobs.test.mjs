@@ -5,60 +5,37 @@
 // the backup holding every deleted agent with its trainings): for a 10,000-agent job, under
 // faults (5xx bursts, cut connections, 429 with Retry-After, a step that throws mid-batch) and
 // across a restart of the runtime mid-batch. jobs-control.test.mjs has the rest.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startEmulator } from '../support/emulator.mjs';
-import { assertTruth, buildJobsBundle, call, lines, seed, startJob, startJobsWorker, waitForJob } from '../support/jobs-worker.mjs';
+import { jobsTestFile, assertTruth, call, lines, seed, startJob, waitForJob } from '../support/jobs-worker.mjs';
 
-let emu;
-let script;
-const running = [];
-
-before(async () => {
-  script = buildJobsBundle(join(ROOT, 'build', 'jobs-worker'));
-  emu = await startEmulator({ seed: 'empty' });
-});
-
-after(async () => {
-  for (const mf of running) await mf.dispose().catch(() => {});
-  await emu?.stop();
-});
-
-async function worker(vars = {}, persist) {
-  const mf = await startJobsWorker({ script, emulatorUrl: emu.url, vars, persist });
-  running.push(mf);
-  return mf;
-}
-
-async function dispose(mf) {
-  running.splice(running.indexOf(mf), 1);
-  await mf.dispose();
-}
+const fx = jobsTestFile('jobs-worker');
+const { worker, dispose } = fx;
 
 test('a 10,000-agent job completes and the emulator equals its report, agent by agent', async () => {
   const busy = Array.from({ length: 5 }, (_, i) => ({ id: `busy-${i}`, active_calls: 1, trainings: [{ subject: 'S', instructions: 'I' }] }));
   const live = { id: 'published-1', current_status: 'published' };
-  const state = await seed(emu, 10_000, [...busy, live]);
-  await emu.admin.setLatency(5);
+  const state = await seed(fx.emu, 10_000, [...busy, live]);
+  await fx.emu.admin.setLatency(5);
   const mf = await worker({ JOB_CONCURRENCY: '16', JOB_BATCH_MAX: '250' });
   const jobId = await startJob(mf, { filter: { status: 'draft' }, dryRun: false });
   const done = await waitForJob(mf, jobId, undefined, 240_000);
-  await emu.admin.setLatency(0);
+  await fx.emu.admin.setLatency(0);
   assert.equal(done.status, 'complete', JSON.stringify(done));
   assert.equal(done.dryRun, false);
   assert.ok(!Number.isNaN(Date.parse(done.finishedAt)) && !Number.isNaN(Date.parse(done.createdAt)));
   const selected = new Set([...state.keys()].filter((id) => id !== 'published-1'));
-  const { report } = await assertTruth(emu, mf, jobId, state, selected);
+  const { report } = await assertTruth(fx.emu, mf, jobId, state, selected);
   assert.equal(report.filter((l) => l.outcome === 'deleted').length, 10_000);
   assert.deepEqual(
     report.filter((l) => l.outcome !== 'deleted').map((l) => [l.agentId, l.outcome, l.reason]).sort(),
     busy.map((b) => [b.id, 'skipped', 'AGENT_HAS_ACTIVE_CALLS']),
   );
-  assert.ok(await emu.admin.agent('published-1'), 'an agent the filter does not select is left alone');
-  const deletes = (await emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200);
+  assert.ok(await fx.emu.admin.agent('published-1'), 'an agent the filter does not select is left alone');
+  const deletes = (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200);
   assert.equal(deletes.length, 10_000, 'every agent deleted by exactly one DELETE');
 });
 
@@ -66,24 +43,24 @@ const agentPath = (k) => `/api/v1/agents/bench-agent-${String(k).padStart(6, '0'
 const benchIds = (state) => new Set(state.keys());
 
 test('under faults (5xx bursts, cut connections, 429 Retry-After, a step that throws mid-batch) the job stays true', async () => {
-  const state = await seed(emu, 200);
+  const state = await seed(fx.emu, 200);
   const mf = await worker({ TALKOVER_MAX_RETRIES: '1', JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '4' });
-  await emu.admin.fault('GET', '/api/v1/agents', [{ kind: 'status', status: 500 }]);
-  await emu.admin.fault('DELETE', agentPath(5), [{ kind: 'status', status: 503 }, { kind: 'status', status: 502 }]);
-  await emu.admin.fault('DELETE', agentPath(7), [{ kind: 'close' }]);
-  await emu.admin.fault('GET', agentPath(8), [{ kind: 'close' }]);
+  await fx.emu.admin.fault('GET', '/api/v1/agents', [{ kind: 'status', status: 500 }]);
+  await fx.emu.admin.fault('DELETE', agentPath(5), [{ kind: 'status', status: 503 }, { kind: 'status', status: 502 }]);
+  await fx.emu.admin.fault('DELETE', agentPath(7), [{ kind: 'close' }]);
+  await fx.emu.admin.fault('GET', agentPath(8), [{ kind: 'close' }]);
   const tooMany = { kind: 'status', status: 429, headers: { 'retry-after': '1' } };
-  await emu.admin.fault('GET', agentPath(12), [tooMany, tooMany]);
-  await emu.admin.fault('DELETE', agentPath(60), [tooMany, tooMany]);
+  await fx.emu.admin.fault('GET', agentPath(12), [tooMany, tooMany]);
+  await fx.emu.admin.fault('DELETE', agentPath(60), [tooMany, tooMany]);
   // Agent 120 (batch 3) fails past the client's retries: the step throws after the agents before
   // it were deleted, and the platform runs the step again.
-  await emu.admin.fault('DELETE', agentPath(120), [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }]);
+  await fx.emu.admin.fault('DELETE', agentPath(120), [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }]);
   const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
   const done = await waitForJob(mf, jobId);
   assert.equal(done.status, 'complete', JSON.stringify(done));
-  const { report } = await assertTruth(emu, mf, jobId, state, benchIds(state));
+  const { report } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state));
   assert.ok(report.every((l) => l.outcome === 'deleted'), JSON.stringify(report.filter((l) => l.outcome !== 'deleted')));
-  const log = await emu.admin.requests();
+  const log = await fx.emu.admin.requests();
   const of = (k, method) => log.filter((r) => r.method === method && r.path === agentPath(k)).map((r) => r.status);
   assert.deepEqual(of(12, 'GET'), [429, 429, 200], 'a long-limited read waits in a step.sleep and runs again in a new pass');
   assert.deepEqual(of(60, 'DELETE'), [429, 429, 200]);
@@ -100,16 +77,16 @@ test('under faults (5xx bursts, cut connections, 429 Retry-After, a step that th
 test('restart mid-batch: a new runtime on the same folders resumes, and the job stays true', async () => {
   const persist = mkdtempSync(join(tmpdir(), 'talkover-jobs-'));
   try {
-    const state = await seed(emu, 400);
-    await emu.admin.setLatency(15);
+    const state = await seed(fx.emu, 400);
+    await fx.emu.admin.setLatency(15);
     const vars = { JOB_BATCH_MAX: '100', JOB_CONCURRENCY: '4' };
     let mf = await worker(vars, persist);
     const jobId = await startJob(mf, { filter: { status: 'draft', olderThanDays: 1 }, dryRun: false });
-    const deletesNow = async () => (await emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200).map((r) => r.path);
+    const deletesNow = async () => (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200).map((r) => r.path);
     while ((await deletesNow()).length < 150) await new Promise((r) => setTimeout(r, 30));
     await dispose(mf); // batch 2 of 4 is in flight
     const deletedBefore = new Set(await deletesNow());
-    await emu.admin.clearRequests();
+    await fx.emu.admin.clearRequests();
     mf = await worker(vars, persist);
     const stuck = (await call(mf, 'GET', `/jobs/${jobId}`)).body;
     assert.ok(stuck.progress.done < 400, JSON.stringify(stuck));
@@ -121,11 +98,11 @@ test('restart mid-batch: a new runtime on the same folders resumes, and the job 
     const resumed = await call(mf, 'POST', `/jobs/${jobId}/resume`);
     assert.equal(resumed.status, 200, resumed.text);
     const done = await waitForJob(mf, jobId);
-    await emu.admin.setLatency(0);
+    await fx.emu.admin.setLatency(0);
     assert.equal(done.status, 'complete', JSON.stringify(done));
-    const { report } = await assertTruth(emu, mf, jobId, state, benchIds(state));
+    const { report } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state));
     assert.ok(report.every((l) => l.outcome === 'deleted'));
-    const after = await emu.admin.requests();
+    const after = await fx.emu.admin.requests();
     const metAgain = after.filter((r) => r.method === 'GET' && r.status === 404 && deletedBefore.has(r.path));
     assert.ok(metAgain.length > 0, 'the re-run batch met agents deleted before the restart');
     assert.ok(!after.some((r) => r.method === 'DELETE' && deletedBefore.has(r.path)), 'no agent deleted twice');

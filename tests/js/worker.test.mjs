@@ -10,9 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Miniflare } from 'miniflare';
 import { ROOT, startEmulator, DEMO_TOKEN, OTHER_TOKEN } from '../support/emulator.mjs';
 import { exposes, startEchoUpstream } from '../support/echo-upstream.mjs';
+import { startJobsWorker } from '../support/jobs-worker.mjs';
 
 const EXAMPLE = join(ROOT, 'examples', 'cleanup-worker');
 const OUTDIR = join(EXAMPLE, 'dist');
@@ -68,48 +68,19 @@ async function wranglerBuild() {
   };
 }
 
-function compatibilityDate() {
-  return /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(EXAMPLE, 'wrangler.toml'), 'utf8'))[1];
-}
-
 /** Starts the wrangler-built Worker with `vars` (secrets included, as `wrangler secret put` would). */
 async function startBuilt(vars = {}) {
-  const bindings = {
-    TALKOVER_TOKEN: DEMO_TOKEN,
+  const defaults = {
     CALLER_SECRET,
-    TALKOVER_BASE_URL: emu.url,
     ALLOWED_ORIGIN: ORIGIN,
     CLEANUP_MAX_AGE_DAYS: '30',
     CLEANUP_DRY_RUN: 'false',
     TALKOVER_TIMEOUT_MS: '1500',
     TALKOVER_MAX_RETRIES: '0',
-    ...vars,
+    SUBREQUEST_BUDGET: undefined, // the Worker's own default
   };
-  for (const k of Object.keys(bindings)) if (bindings[k] === undefined) delete bindings[k];
-  const collect = (stream) => {
-    let buf = '';
-    stream.on('data', (chunk) => {
-      buf += chunk;
-      const lines = buf.split('\n');
-      buf = lines.pop();
-      logLines.push(...lines);
-    });
-  };
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(OUTDIR, 'index.js'),
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: compatibilityDate(),
-    bindings,
-    // wrangler.toml's [[workflows]] and [[r2_buckets]]: the cron starts a cleanup job.
-    workflows: { CLEANUP_JOB: { name: 'talkover-cleanup-job', className: 'CleanupJob' } },
-    r2Buckets: ['JOBS_BUCKET'],
-    handleRuntimeStdio: (stdout, stderr) => {
-      collect(stdout);
-      collect(stderr);
-    },
-  });
-  await mf.ready;
+  // The bindings of wrangler.toml, [[workflows]] and [[r2_buckets]] included: the cron starts a job.
+  const mf = await startJobsWorker({ script: join(OUTDIR, 'index.js'), emulatorUrl: emu.url, vars: { ...defaults, ...vars }, logs: logLines });
   workers.push(mf);
   return mf;
 }

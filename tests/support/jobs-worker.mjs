@@ -3,11 +3,12 @@
 // does (into its own folder, so it never races the worker test's dist/), and starts it with
 // optional persistence folders, so a test can dispose miniflare mid-job and start it again.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { ROOT, DEMO_TOKEN } from './emulator.mjs';
+import { ROOT, DEMO_TOKEN, startEmulator } from './emulator.mjs';
 
 export const EXAMPLE = join(ROOT, 'examples', 'cleanup-worker');
 export const CALLER_SECRET = 'caller-secret-5c0ffee1d2e3f4a5';
@@ -24,6 +25,33 @@ export function buildJobsBundle(outdir) {
   delete env.CLOUDFLARE_ACCOUNT_ID;
   execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { cwd: EXAMPLE, env, stdio: 'ignore' });
   return join(outdir, 'index.js');
+}
+
+/**
+ * A job test file's set-up: an emulator and the bundle (built into build/<name>) before its
+ * tests, every Worker it started disposed after them. `fx.emu` is the emulator.
+ */
+export function jobsTestFile(name) {
+  const fx = { emu: null, script: null, running: [] };
+  before(async () => {
+    fx.script = buildJobsBundle(join(ROOT, 'build', name));
+    fx.emu = await startEmulator({ seed: 'empty' });
+  });
+  after(async () => {
+    for (const mf of fx.running) await mf.dispose().catch(() => {});
+    await fx.emu?.stop();
+  });
+  // `upstream`: another API than the emulator; `logs` collects the runtime's output lines.
+  fx.worker = async (vars = {}, persist, { upstream, logs } = {}) => {
+    const mf = await startJobsWorker({ script: fx.script, emulatorUrl: upstream ?? fx.emu.url, vars, persist, logs });
+    fx.running.push(mf);
+    return mf;
+  };
+  fx.dispose = async (mf) => {
+    fx.running.splice(fx.running.indexOf(mf), 1);
+    await mf.dispose();
+  };
+  return fx;
 }
 
 function compatibilityDate() {
