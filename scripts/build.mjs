@@ -45,6 +45,8 @@ const mapping = wasmOpt([MINIFY_FLAG, at('build/pkg/optimized.wasm'), '-o', at('
 // The glue calls the wasm by the short names wasm-opt gave its imports and exports.
 const glue = at('build/pkg/talkover_client.js');
 writeFileSync(glue, shortenGlue(readFileSync(glue, 'utf8'), JSON.parse(mapping)));
+// Kept for diagnostics: bench/lib/crossings.mjs names crossings by their Rust and JS names.
+writeFileSync(at('build/short-names.json'), mapping);
 
 // wasm-bindgen copies the imported src/js files (error.js, sys.js) into
 // build/pkg/snippets/<crate-hash>/; point those imports back at the source files so every entry

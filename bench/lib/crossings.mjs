@@ -4,12 +4,27 @@
 // budget and `npm run bench` prints the figures.
 //
 // Run as a script it prints JSON: node bench/lib/crossings.mjs <emulatorUrl> <token> <agentId>
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** The names the build shortened (build/short-names.json), short -> long, per direction. */
+function readLongNames() {
+  const names = { toJs: new Map(), toWasm: new Map() };
+  try {
+    const mapping = JSON.parse(readFileSync(new URL('../../build/short-names.json', import.meta.url), 'utf8'));
+    for (const [, long, short] of mapping.imports) names.toJs.set(short, long);
+    for (const [long, short] of mapping.exports) names.toWasm.set(short, long);
+  } catch {
+    // Not built here: the short names it is.
+  }
+  return names;
+}
+
 const count = { toJs: 0, toWasm: 0, names: {} };
+const longNames = readLongNames();
 const tally = (dir, name) => {
   count[dir] += 1;
-  const key = `${dir === 'toJs' ? 'js' : 'wasm'} ${name}`;
+  const key = `${dir === 'toJs' ? 'js' : 'wasm'} ${longNames[dir].get(name) ?? name}`;
   count.names[key] = (count.names[key] ?? 0) + 1;
 };
 const counted = (dir, name, f) => function (...args) {
