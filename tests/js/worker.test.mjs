@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, startEmulator, DEMO_TOKEN, OTHER_TOKEN } from '../support/emulator.mjs';
 import { exposes, startEchoUpstream } from '../support/echo-upstream.mjs';
-import { startJobsWorker } from '../support/jobs-worker.mjs';
+import { call as callWorker, startJobsWorker } from '../support/jobs-worker.mjs';
 
 const EXAMPLE = join(ROOT, 'examples', 'cleanup-worker');
 const OUTDIR = join(EXAMPLE, 'dist');
@@ -89,24 +89,14 @@ let mf; // the main Worker
 
 const auth = { authorization: `Bearer ${CALLER_SECRET}` };
 
-/** A request to the Worker; resolves to { status, headers, body (parsed JSON or null), text }. */
+/** A request to the Worker (`call` of jobs-worker.mjs), checked to hold no secret anywhere. */
 async function call(worker, method, path, { headers = auth, body } = {}) {
-  const init = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    init.headers['content-type'] ??= 'application/json';
-  }
-  const res = await worker.dispatchFetch(`http://cleanup.example${path}`, init);
-  const text = await res.text();
+  const res = await callWorker(worker, method, path, { headers, body });
   const head = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
   for (const secret of [DEMO_TOKEN, WRONG_TOKEN, CALLER_SECRET]) {
-    assert.ok(!exposes(text, secret) && !exposes(head, secret), `a secret leaked in ${method} ${path}: ${text}`);
+    assert.ok(!exposes(res.text, secret) && !exposes(head, secret), `a secret leaked in ${method} ${path}: ${res.text}`);
   }
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  return res;
 }
 
 function assertError(res, status, code) {
