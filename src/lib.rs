@@ -6,8 +6,9 @@
 //! * [`proto`]: the pure core. Input validation, URL building, response classification, the
 //!   retry policy and the cleanup decisions. No JavaScript, no clock, no randomness: time and
 //!   jitter are inputs, so everything here is tested natively with `cargo test`.
-//! * `transport` (wasm32 only): runs a [`proto::RequestSpec`] through `fetch`, with per-attempt
-//!   timeouts, caller cancellation and the retry loop.
+//! * `transport` (wasm32 only): turns a [`proto`] request into one-line instructions for the
+//!   JavaScript driver (`src/js/driver.js`, which does the fetch, timeouts and waits) and its
+//!   reports back into the machine.
 //! * `sys` (wasm32 only): every hand-written JavaScript import, in one place.
 //! * `bindings` (wasm32 only): the `#[wasm_bindgen]` exports the JavaScript entry files wrap.
 #![forbid(unsafe_code)]

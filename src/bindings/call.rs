@@ -314,7 +314,10 @@ impl Call {
                 Ok(reply.body)
             }
             Err(failure) => {
-                w.details = failure.details;
+                // A failed restore reports the delete's error, so it keeps the delete's details.
+                if w.step != Step::Restore {
+                    w.details = failure.details;
+                }
                 Err(failure.error)
             }
         });

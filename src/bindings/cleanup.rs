@@ -9,6 +9,7 @@ use crate::proto::cleanup::{self as rules, CleanupOptions, Step};
 use crate::proto::sweep::AgentCleanup;
 use crate::proto::ApiError;
 use crate::sys::own_at;
+use crate::transport::Transport;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
@@ -19,7 +20,7 @@ const CLEANUP_OPTIONS: &str = "unpublish,backup,dryRun,concurrency,signal,onProg
 /// A cleanup run: the distinct ids, the options, the configuration.
 #[wasm_bindgen]
 pub struct Cleanup {
-    config: String,
+    transport: Transport,
     ids: Vec<String>,
     options: CleanupOptions,
     /// `[onProgress, onBackup]`, each a function or `undefined`.
@@ -34,7 +35,7 @@ pub fn start_cleanup(
     agent_ids: JsValue,
     options: JsValue,
 ) -> Result<Cleanup, JsValue> {
-    config::transport(config).map_err(invalid)?;
+    let transport = config::transport(config).map_err(invalid)?;
     let ids = read_ids(&agent_ids).map_err(invalid)?;
     let o = Options::read(&options, CLEANUP_OPTIONS).map_err(invalid)?;
     let read = || -> Result<CleanupOptions, ApiError> {
@@ -52,7 +53,7 @@ pub fn start_cleanup(
     let on_backup = o.function("onBackup").map_err(invalid)?;
     options.on_backup = !on_backup.is_undefined();
     Ok(Cleanup {
-        config: config.to_owned(),
+        transport,
         ids,
         options,
         callbacks: Array::of2(&on_progress, &on_backup),
@@ -84,8 +85,7 @@ impl Cleanup {
     }
 
     /// The call that cleans agent `index`.
-    pub fn agent(&self, index: u32) -> Result<Call, JsValue> {
-        let transport = config::transport(&self.config).map_err(invalid)?;
+    pub fn agent(&self, index: u32) -> Call {
         let id = self.id_of(index);
         let work = Work::Agent(Box::new(AgentWork {
             machine: AgentCleanup::new(&id, self.options),
@@ -95,7 +95,7 @@ impl Cleanup {
             trainings: JsValue::NULL,
             details: JsValue::NULL,
         }));
-        Ok(Call::new(transport, self.signal.clone(), work))
+        Call::new(self.transport.clone(), self.signal.clone(), work)
     }
 }
 

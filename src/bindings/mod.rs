@@ -88,7 +88,8 @@ fn work(op: Op, first: &JsValue, second: &JsValue, options: &Bag) -> Result<Work
             Shape::Data,
             endpoint::set_published(&agent, matches!(op, Op::Publish)),
         ),
-        _ => {
+        // (ListAgents returned above.)
+        Op::ActiveCalls | Op::ListAgents => {
             crate::proto::input::check_id("agentId", &agent)?;
             let calls = js_sys::Array::new();
             Ok(Work::ActiveCalls(Box::new(ActiveCalls {

@@ -69,9 +69,21 @@ mod tests {
             push_number(&mut out, n);
             assert_eq!(out, n.to_string());
         }
-        assert_eq!(
-            (find("abcabc", "ca"), contains("abc", "d")),
-            (Some(2), false)
-        );
+    }
+
+    #[test]
+    fn substring_search_matches_str_find() {
+        for (h, n) in [
+            ("abc", "bc"),
+            ("abc", "x"),
+            ("", "a"),
+            ("a", ""),
+            ("ééa", "a"),
+            ("aaa", "aa"),
+            ("abcabc", "ca"),
+        ] {
+            assert_eq!(find(h, n), h.find(n), "{h} {n}");
+            assert_eq!(contains(h, n), h.contains(n), "{h} {n}");
+        }
     }
 }

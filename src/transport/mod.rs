@@ -14,6 +14,7 @@ use crate::proto::{ApiError, Request, RequestSpec, RetryPolicy, Step, Token};
 use wasm_bindgen::JsValue;
 
 /// Where and how to send: read from the client's configuration on each call.
+#[derive(Clone)]
 pub struct Transport {
     /// The API token: the `Authorization` header, and the secret every string is cleaned of.
     pub token: Token,
