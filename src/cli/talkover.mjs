@@ -105,7 +105,14 @@ Exit codes: 0 done, 1 some agents failed, 2 usage or configuration error, 130 in
 // Output: every string is cleaned of the token before it goes anywhere.
 
 let secret = '';
-const clean = (text) => (secret && text.includes(secret) ? text.split(secret).join('[redacted]') : text);
+/** `text` without the token, as is or as JSON writes it (a token may hold `"` or `\`). */
+const clean = (text) => {
+  if (!secret) return text;
+  for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+    if (text.includes(form)) text = text.split(form).join('[redacted]');
+  }
+  return text;
+};
 const out = (line = '') => process.stdout.write(clean(`${line}\n`));
 const err = (line = '') => process.stderr.write(clean(`${line}\n`));
 
@@ -117,7 +124,7 @@ async function main(argv) {
     out(MAIN_USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new UsageError(`unknown command '${name}' (try talkover --help)`);
   let parsed;
   try {
@@ -260,7 +267,9 @@ async function deleteCommand(values, question, run) {
 // cleanup.
 
 const reduceError = (e) => (e ? { code: e.code ?? null, message: String(e.message ?? ''), status: e.status ?? null } : null);
-const reportLine = (r) => JSON.stringify({ ...r, error: reduceError(r.error) });
+/** A cleanup result with its error reduced to `{ code, message, status }`. */
+const reduced = (r) => ({ ...r, error: reduceError(r.error) });
+const reportLine = (r) => JSON.stringify(reduced(r));
 const describeError = (e) => `${e.code}: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}`;
 
 function describeResult(r) {
@@ -374,7 +383,7 @@ async function cleanupCommand(client, values, ids) {
       return EXIT.ok;
     }
     if (!willDelete.length) {
-      if (values.json) out(JSON.stringify({ ...summary(plan.results, { interrupted: false }), results: plan.results.map((r) => ({ ...r, error: reduceError(r.error) })), reportFile: null, backupFile: null }));
+      if (values.json) out(JSON.stringify({ ...summary(plan.results, { interrupted: false }), results: plan.results.map(reduced), reportFile: null, backupFile: null }));
       else out('Nothing to delete.');
       return notPlanned.some((r) => r.outcome === 'failed') ? EXIT.failed : EXIT.ok;
     }
@@ -427,7 +436,7 @@ async function cleanupCommand(client, values, ids) {
 
     // 3. The summary.
     const sum = summary(results, { interrupted });
-    if (values.json) out(JSON.stringify({ ...sum, results: results.map((r) => ({ ...r, error: reduceError(r.error) })), reportFile: reportFile?.path ?? null, backupFile: backupPath }));
+    if (values.json) out(JSON.stringify({ ...sum, results: results.map(reduced), reportFile: reportFile?.path ?? null, backupFile: backupPath }));
     else {
       out(`${interrupted ? 'Interrupted. ' : ''}Deleted ${sum.deleted}, skipped ${sum.skipped}, failed ${sum.failed}.`);
       if (reportFile) out(`Report: ${reportFile.path}`);
@@ -449,7 +458,7 @@ function summary(results, extra) {
 
 function printPlan(plan, names, json) {
   if (json) {
-    out(JSON.stringify({ ...plan, results: plan.results.map((r) => ({ ...r, error: reduceError(r.error) })) }));
+    out(JSON.stringify({ ...plan, results: plan.results.map(reduced) }));
     return;
   }
   out(`Plan: ${plan.planned} to delete, ${plan.skipped} skipped, ${plan.failed} failed to read.`);

@@ -90,6 +90,8 @@ test('usage and configuration errors exit 2 with a one-line reason, before any r
     [['agents', '--token', 'talq_x'], {}, /Unknown option '--token'/],
     [['agents', '--bogus'], {}, /Unknown option '--bogus'/],
     [['frobnicate'], {}, /unknown command 'frobnicate'/],
+    [['constructor'], {}, /unknown command 'constructor'/],
+    [['__proto__'], {}, /unknown command '__proto__'/],
     [['agents', '--status', 'archived'], {}, /--status must be draft or published/],
     [['agents', '--older-than', 'soon'], {}, /--older-than must look like/],
     [['cleanup', '--concurrency', '0', 'keep-1'], {}, /--concurrency must be an integer from 1 to 64/],
