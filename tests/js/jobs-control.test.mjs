@@ -126,8 +126,18 @@ test('job routes: caller secret, bad bodies and filters refused with nothing sta
     assert.equal(res.body.error.code, 'INVALID_ARGUMENT');
   }
   assert.equal((await call(mf, 'POST', '/jobs', { body: 'nope', headers: { ...auth, 'content-type': 'text/plain' } })).status, 415);
-  const bucket = await mf.getR2Bucket('JOBS_BUCKET');
-  assert.deepEqual((await bucket.list()).objects, [], 'nothing recorded');
+  // A budget too small for one agent's worst case (3 steps x 3 attempts): no step could do
+  // anything, and the job would never end.
+  const tight = await worker({ SUBREQUEST_BUDGET: '8' });
+  for (const body of [{ agentIds: ['a'], dryRun: false }, { filter: { status: 'draft' } }]) {
+    const res = await call(tight, 'POST', '/jobs', { body });
+    assert.equal(res.status, 500, res.text);
+    assert.equal(res.body.error.code, 'WORKER_MISCONFIGURED');
+  }
+  for (const w of [mf, tight]) {
+    const bucket = await w.getR2Bucket('JOBS_BUCKET');
+    assert.deepEqual((await bucket.list()).objects, [], 'nothing recorded');
+  }
   assert.deepEqual(await fx.emu.admin.requests(), [], 'nothing sent');
   for (const [method, path] of routes.slice(1).concat([['GET', '/jobs/%2e%2e%2fjobs'], ['GET', '/jobs/job%20x']])) {
     const res = await call(mf, method, path);

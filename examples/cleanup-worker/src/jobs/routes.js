@@ -11,6 +11,7 @@ import { errorResponse, json } from '../http.js';
 import { readJson } from '../request.js';
 import { FINISHED, instanceOf, pause, recordFinal, resume, startInstance, statusOf, terminate, workflowOf } from './control.js';
 import { openRecord } from './record.js';
+import { agentsPerStep } from './select.js';
 import { jobRequest } from './request.js';
 
 const JOB_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$/;
@@ -41,7 +42,9 @@ export async function handleJob(match, request, env) {
 
 /** Records the job in R2, then starts its Workflow instance (the event carries only the id). */
 export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun, source, createdAt }) {
-  checkJobSettings(env); // a bad setting refuses the job here, not in its first step
+  // A bad setting refuses the job here, not in its first step.
+  checkJobSettings(env);
+  agentsPerStep(env, { dryRun, unpublish });
   workflowOf(env);
   const record = openRecord(env, jobId);
   if ((await record.bucket.head(`${record.prefix}job.json`)) !== null) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');

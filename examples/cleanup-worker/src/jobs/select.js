@@ -6,6 +6,7 @@
 import { Meter } from '../budget.js';
 import { makeClient } from '../client.js';
 import { intSetting } from '../config.js';
+import { configError } from '../errors.js';
 import { idProblem } from '../request.js';
 import { pad } from './record.js';
 
@@ -17,6 +18,7 @@ const MAX_PAGES_PER_STEP = 20;
 export async function selectPages(env, record, job, page) {
   const { client, meter } = makeClient(env);
   const pages = Math.min(MAX_PAGES_PER_STEP, Math.floor(meter.budget / meter.attempts));
+  if (pages < 1) throw new Error(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one list page in a step.`);
   const matched = [];
   let unusable = 0;
   let complete = false;
@@ -59,13 +61,22 @@ function usable(id, record) {
   return idProblem(id) === null && !id.includes('[redacted') && record.scrub(id) === id;
 }
 
+/**
+ * How many agents' worst cases (every step, every retry) fit one step's SUBREQUEST_BUDGET.
+ * Throws WORKER_MISCONFIGURED when not one does: no step could clean (or select) anything, and
+ * the job would never end. startJob checks it before a job starts.
+ */
+export function agentsPerStep(env, job) {
+  const meter = new Meter(intSetting(env, 'SUBREQUEST_BUDGET'), intSetting(env, 'TALKOVER_MAX_RETRIES'));
+  const fit = Math.floor(meter.budget / (Meter.agentSteps(job) * meter.attempts));
+  if (fit < 1) throw configError(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one agent's worst case in a job step.`);
+  return fit;
+}
+
 /** Cuts the selection into batches in R2; `{ selected, batches, batchSize }`. */
 export async function planBatches(env, record, job) {
   const ids = [...new Set(await selectedIds(record, job))];
-  const meter = new Meter(intSetting(env, 'SUBREQUEST_BUDGET'), intSetting(env, 'TALKOVER_MAX_RETRIES'));
-  const fit = Math.floor(meter.budget / (Meter.agentSteps(job) * meter.attempts));
-  if (fit < 1) throw new Error(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one agent's worst case in a step.`);
-  const batchSize = Math.min(fit, intSetting(env, 'JOB_BATCH_MAX'));
+  const batchSize = Math.min(agentsPerStep(env, job), intSetting(env, 'JOB_BATCH_MAX'));
   let batches = 0;
   for (let at = 0; at < ids.length; at += batchSize) {
     await record.putJson(`batches/${pad(batches++)}.json`, ids.slice(at, at + batchSize));
