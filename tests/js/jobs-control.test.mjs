@@ -165,7 +165,14 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
       await startJob(mf, { filter: { sandbox: true } }),
       await startJob(mf, { filter: { search: CALLER_SECRET }, dryRun: false }),
     ];
+    // A selection that fails with an echoing error: the platform keeps the step's error and
+    // shows it in the job's status.
+    const failing = await startJob(mf, { filter: { search: 'list-fail-500' } });
     const texts = [];
+    const errored = await waitForJob(mf, failing);
+    assert.equal(errored.status, 'errored', JSON.stringify(errored));
+    assert.match(String(errored.error), /SERVER_ERROR/);
+    texts.push(JSON.stringify(errored));
     for (const jobId of jobs) {
       const done = await waitForJob(mf, jobId);
       assert.equal(done.status, 'complete', JSON.stringify(done));

@@ -48,9 +48,13 @@ function agent(id, forms, status) {
 }
 
 /** The JSON body of `method path` (path below /api/v1), or a string for an HTML page. */
-function answer(method, path, forms, seen) {
+function answer(method, path, query, forms, seen) {
   const id = decodeURIComponent(path.split('/')[2] ?? '');
   const ok = (body) => ({ status: 200, body: { success: true, ...body } });
+  // A listing searched for `fail-500` fails, echoing: a job whose selection errors.
+  if (method === 'GET' && path === '/agents' && query.includes('fail-500')) {
+    return { status: 500, body: { success: false, message: `List failed: ${forms.all.join(' ')}`, errors: echoed(forms) } };
+  }
   if (method === 'GET' && path === '/agents') {
     const data = ['sb-echo-1', `sb-${forms.all[0]}`, 'sb-echo-fail-500', '..'].map((i) => agent(i, forms, 'draft'));
     return ok({ data, meta: { current_page: 1, per_page: 100, total: data.length, last_page: 1 } });
@@ -74,9 +78,10 @@ export async function startEchoUpstream(token) {
   const seen = new Set();
   let counter = 0;
   const server = createServer((req, res) => {
-    const path = req.url.split('?')[0].replace(/^\/api\/v1/, '');
+    const [rawPath, query = ''] = req.url.split('?');
+    const path = rawPath.replace(/^\/api\/v1/, '');
     requests.push({ method: req.method, path });
-    const a = answer(req.method, path, forms, seen);
+    const a = answer(req.method, path, query, forms, seen);
     const headerForm = forms.ascii[counter++ % forms.ascii.length];
     res.setHeader('x-request-id', `req-${headerForm}`);
     res.setHeader('retry-after', '1');

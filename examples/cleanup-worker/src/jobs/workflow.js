@@ -4,6 +4,7 @@
 // across restarts; rate-limited agents wait in a step.sleep, not in a busy retry. Steps return
 // counts and ids only; reports and backups go to R2 as the batches run.
 import { WorkflowEntrypoint } from 'cloudflare:workers';
+import { stripError } from '../errors.js';
 import { STEP_RETRIES, cleanBatchPass } from './batch.js';
 import { openRecord, pad } from './record.js';
 import { planBatches, selectPages } from './select.js';
@@ -16,9 +17,9 @@ export class CleanupJob extends WorkflowEntrypoint {
   async run(event, step) {
     const jobId = String(event.payload?.jobId ?? '');
     const record = openRecord(this.env, jobId);
-    const job = await step.do('load', STEP, () => loadJob(record));
+    const job = await step.do('load', STEP, scrubbed(record, () => loadJob(record)));
     if (job.filter !== null) await this.select(step, record, job);
-    const plan = await step.do('plan', STEP, () => planBatches(this.env, record, job));
+    const plan = await step.do('plan', STEP, scrubbed(record, () => planBatches(this.env, record, job)));
     for (let n = 0; n < plan.batches; n++) {
       if (await this.clean(step, record, job, n)) {
         // Terminate was requested: the batch stopped and recorded what it did; the route that
@@ -27,13 +28,13 @@ export class CleanupJob extends WorkflowEntrypoint {
         throw new Error('Terminate was requested but never completed.');
       }
     }
-    await step.do('finish', STEP, () => record.putJson('final.json', { status: 'complete', finishedAt: new Date().toISOString(), error: null }));
+    await step.do('finish', STEP, scrubbed(record, () => record.putJson('final.json', { status: 'complete', finishedAt: new Date().toISOString(), error: null })));
     return { selected: plan.selected };
   }
 
   async select(step, record, job) {
     for (let page = 1; ; ) {
-      const out = await step.do(`select-from-page-${page}`, STEP, () => selectPages(this.env, record, job, page));
+      const out = await step.do(`select-from-page-${page}`, STEP, scrubbed(record, () => selectPages(this.env, record, job, page)));
       if (out.complete) return;
       page = out.nextPage;
     }
@@ -45,15 +46,31 @@ export class CleanupJob extends WorkflowEntrypoint {
     for (let pass = 0; ids === null || ids.length > 0; pass++) {
       const finalPass = pass === MAX_PASSES - 1;
       const name = pass === 0 ? `batch-${pad(n)}` : `batch-${pad(n)}-pass-${pass}`;
-      const out = await step.do(name, STEP, (ctx) =>
+      const out = await step.do(name, STEP, scrubbed(record, (ctx) =>
         cleanBatchPass(this.env, record, job, { n, pass, ids, finalPass, finalAttempt: !(ctx?.attempt <= STEP_RETRIES) }),
-      );
+      ));
       if (out.halted) return true;
       if (out.deferred.length > 0) await step.sleep(`rate-limited-${pad(n)}-${pass}`, out.retryAfterMs);
       ids = out.deferred;
     }
     return false;
   }
+}
+
+/**
+ * A step body whose failure reaches the platform (which keeps it, and shows it in the
+ * instance's status) only as `CODE: message`, bounded and cleaned of every secret: a client
+ * error's message is upstream text.
+ */
+function scrubbed(record, body) {
+  return async (ctx) => {
+    try {
+      return await body(ctx);
+    } catch (err) {
+      const { code, message } = stripError(err);
+      throw new Error(`${record.scrub(code)}: ${record.scrub(message)}`);
+    }
+  };
 }
 
 /** The job's options from job.json (the event payload carries only the job id). */
