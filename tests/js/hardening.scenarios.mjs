@@ -43,7 +43,8 @@ export async function secrecy({ TalkoverClient }, env) {
       await settle(c.getAgent('a')), await settle(c.listAgents({ search: 'x' })), await settle(c.listTrainings('a')),
       await settle(c.publishAgent('a')), await settle(c.unpublishAgent('a')),
       await settle(c.cleanupAgents(['a', 'b'], { unpublish: true, onProgress, onBackup: (b) => void backups.push(b) })),
-      await settle(c.cleanupAgents(['a'], { dryRun: true, onProgress })), events, backups);
+      await settle(c.cleanupAgents(['a'], { dryRun: true, onProgress })), events, backups,
+      { activeCalls: await settle(c.activeCalls('busy')) });
     for (const status of [400, 401, 403, 404, 409, 422, 429, 500, 503]) {
       const e = at(`echo${status}`);
       out.push(await settle(e.deleteAgent('a')), await settle(e.getAgent('a')), await settle(e.cleanupAgents(['a'])));

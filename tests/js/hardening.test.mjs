@@ -85,6 +85,12 @@ async function check(t, { env, out }) {
     assert.equal(all.length, 1);
     assert.equal(deleted.ok?.success, true, JSON.stringify(deleted));
     assert.equal(training.ok?.success, true);
+    const calls = out.secrecy.filter((r) => r?.activeCalls).map((r) => r.activeCalls);
+    assert.equal(calls.length, TOKENS.length);
+    for (const r of calls) {
+      assert.equal(r.ok?.length, 3, JSON.stringify(r)); // one per active status
+      assert.match(JSON.stringify(r.ok), /\[redacted\]/);
+    }
   });
   await t.test('the already-deleted path redacts its request id', () => {
     const flaky = out.secrecy.filter((r) => r?.ok?.alreadyDeleted);
