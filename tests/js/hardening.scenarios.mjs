@@ -44,7 +44,8 @@ export async function secrecy({ TalkoverClient }, env) {
       await settle(c.publishAgent('a')), await settle(c.unpublishAgent('a')),
       await settle(c.cleanupAgents(['a', 'b'], { unpublish: true, onProgress, onBackup: (b) => void backups.push(b) })),
       await settle(c.cleanupAgents(['a'], { dryRun: true, onProgress })), events, backups,
-      { activeCalls: await settle(c.activeCalls('busy')) });
+      { activeCalls: await settle(c.activeCalls('busy')) },
+      { republish: await settle(at('republish').deleteTraining('a', 't', { republish: true })) });
     for (const status of [400, 401, 403, 404, 409, 422, 429, 500, 503]) {
       const e = at(`echo${status}`);
       out.push(await settle(e.deleteAgent('a')), await settle(e.getAgent('a')), await settle(e.cleanupAgents(['a'])));

@@ -91,6 +91,12 @@ async function check(t, { env, out }) {
       assert.equal(r.ok?.length, 3, JSON.stringify(r)); // one per active status
       assert.match(JSON.stringify(r.ok), /\[redacted\]/);
     }
+    const republished = out.secrecy.filter((r) => r?.republish).map((r) => r.republish);
+    assert.equal(republished.length, TOKENS.length);
+    for (const r of republished) {
+      assert.deepEqual([r.ok?.republished, r.ok?.republishError?.code], [false, 'SERVER_ERROR'], JSON.stringify(r));
+      assert.match(r.ok.republishError.message, /\[redacted\]/);
+    }
   });
   await t.test('the already-deleted path redacts its request id', () => {
     const flaky = out.secrecy.filter((r) => r?.ok?.alreadyDeleted);

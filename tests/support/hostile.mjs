@@ -4,6 +4,7 @@
 //   echo      every answer echoes the caller's token everywhere: request-id headers, messages,
 //             names, keys, nested values, JSON-escaped (\u0074...) and "Bearer ..." forms
 //   echo<N>   the same, as an error with status N (and an HTML page for echohtml)
+//   republish the echo, of a published agent whose publish fails (a 500): republishError
 //   flaky     DELETE: first a 500, then a 404, both echoing the token (the already-deleted path)
 //   redirect  303 to /redirect/ok, which answers 200 "deleted" to the GET a follower would send
 //   huge<N>   status N and an endless body (counted: `sent` says how much left the server)
@@ -45,6 +46,10 @@ function answer({ mode, path, method, token, attempt, req, res, sent }) {
     if (mode === 'echohtml') return send(res, 500, echoHeaders(token, 'text/html'), `<h1>Bearer ${token}</h1>`);
     return send(res, status, echoHeaders(token), echoBody(token, path, method, status));
   }
+  if (mode === 'republish') {
+    const failed = method === 'POST' && path.endsWith('/publish');
+    return send(res, failed ? 500 : 200, echoHeaders(token), echoBody(token, path, method, failed ? 500 : 200, 'published'));
+  }
   if (mode === 'flaky') {
     const body = attempt === 1 ? { success: false, message: `boom ${token}` } : { success: false, message: 'Agent not found' };
     return send(res, attempt === 1 ? 500 : 404, echoHeaders(token), JSON.stringify(body));
@@ -78,13 +83,13 @@ function echoHeaders(token, type = 'application/json') {
 // Every character of the token as a JSON \u escape: JSON.parse turns it back into the token.
 const escaped = (token) => [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
-function echoBody(token, path, method, status) {
+function echoBody(token, path, method, status, agentStatus = 'draft') {
   const agentId = decodeURIComponent(path.split('/')[3] ?? 'x');
   const data = path.endsWith('/trainings')
     ? [{ id: `t-${token}`, subject: token, instructions: `Bearer ${token}` }]
     : path === '/api/v1/agents'
-      ? [agent(agentId, 'draft', token)]
-      : agent(agentId, 'draft', token);
+      ? [agent(agentId, agentStatus, token)]
+      : agent(agentId, agentStatus, token);
   const body = {
     success: status < 300,
     message: `${method} done for ${token}`,
