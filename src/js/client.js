@@ -5,6 +5,7 @@
 // wasm state lives only while src/js/driver.js runs it, and is freed when it ends.
 import { configure, start, startCleanup, Op } from '../../build/pkg/talkover_client.js';
 import { cleanup, drive } from './driver.js';
+import { own } from './sys.js';
 
 export { TalkoverError, isTalkoverError } from './error.js';
 
@@ -14,7 +15,7 @@ export class TalkoverClient {
   constructor(options) {
     const packed = configure(options);
     // The wasm checked that an own `fetch`, if any, is a function; the API root is line 3.
-    const fetchFn = Object.hasOwn(options, 'fetch') ? options.fetch : null;
+    const fetchFn = own(options, 'fetch');
     this.#config = Object.freeze([packed, typeof fetchFn === 'function' ? fetchFn : null, packed.split('\n')[2]]);
   }
 

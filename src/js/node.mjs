@@ -8,11 +8,10 @@ import * as client from './client.js';
 
 // process.getBuiltinModule (Node >= 20.16, Deno, Bun) is synchronous and nearly free; `import`
 // of a builtin builds its ES-module facade (0.4 to 2 ms for node:fs). Older Node 20s await that.
-const builtin = (id) => process.getBuiltinModule?.(id) ?? import(id);
-const [{ Module }, { fileURLToPath }] = process.getBuiltinModule
-  ? [builtin('node:module'), builtin('node:url')]
-  : await Promise.all([builtin('node:module'), builtin('node:url')]);
-const readFileSync = process.getBuiltinModule?.('node:fs').readFileSync ?? (await import('node:fs')).readFileSync;
+const ids = ['node:module', 'node:url', 'node:fs'];
+const [{ Module }, { fileURLToPath }, { readFileSync }] = process.getBuiltinModule
+  ? ids.map((id) => process.getBuiltinModule(id))
+  : await Promise.all(ids.map((id) => import(id)));
 const cjsFile = fileURLToPath(new URL('./node.cjs', import.meta.url));
 
 /** This bundle's own instance, registered as what require() of dist/node.cjs returns. */
