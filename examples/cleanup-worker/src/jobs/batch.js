@@ -83,7 +83,7 @@ async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
 function watchTerminate(record) {
   const controller = new AbortController();
   const check = async () => {
-    if ((await record.bucket.head(record.prefix + 'terminate.json').catch(() => null)) !== null) controller.abort();
+    if (await record.has('terminate.json').catch(() => false)) controller.abort();
   };
   const timer = setInterval(check, TERMINATE_POLL_MS);
   check();

@@ -74,7 +74,7 @@ export async function terminate(instance, record) {
   const { status } = await statusOf(instance);
   if (status === 'running' || status === 'waitingForPause') {
     const until = Date.now() + HALT_WAIT_MS;
-    while (Date.now() < until && (await record.bucket.head(record.prefix + 'halted.json')) === null) {
+    while (Date.now() < until && !(await record.has('halted.json'))) {
       if (FINISHED.has((await statusOf(instance)).status)) break;
       await sleep(POLL_MS);
     }

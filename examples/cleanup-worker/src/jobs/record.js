@@ -40,6 +40,11 @@ export class JobRecord {
     await this.bucket.put(this.prefix + name, JSON.stringify(this.scrub(value)), customMetadata ? { customMetadata } : undefined);
   }
 
+  /** Whether the record holds `name`. */
+  async has(name) {
+    return (await this.bucket.head(this.prefix + name)) !== null;
+  }
+
   async getJson(name) {
     const object = await this.bucket.get(this.prefix + name);
     return object === null ? null : object.json();
@@ -78,7 +83,7 @@ export class JobRecord {
     for (const line of (await this.getLines(`backup/${pad(n)}.ndjson`)) ?? []) found.set(line.agentId, line.backup);
     for (const object of await this.list(`intents/${pad(n)}/`)) {
       const index = Number(object.key.slice(object.key.lastIndexOf('/') + 1, -'.json'.length));
-      const value = await (await this.bucket.get(object.key))?.json();
+      const value = await this.getJson(object.key.slice(this.prefix.length));
       if (value && batchIds[index] !== undefined) found.set(batchIds[index], value);
     }
     return found;
@@ -114,11 +119,11 @@ export class JobRecord {
   }
 
   /** The NDJSON objects under `sub`, concatenated in key order, as one stream of bytes. */
-  stream(sub, mapLine = (line) => line) {
+  stream(sub) {
     const record = this;
     return linesStream(async function* () {
       for (const object of await record.list(sub)) yield (await record.getLines(object.key.slice(record.prefix.length))) ?? [];
-    }, mapLine);
+    });
   }
 
   /**
@@ -146,7 +151,7 @@ export class JobRecord {
 const batchOf = (key) => Number(key.match(/\/(?:intents|backup)\/(\d+)/)[1]);
 
 /** A byte stream of NDJSON from an async generator of line groups. */
-function linesStream(groups, mapLine = (line) => line) {
+function linesStream(groups) {
   const encoder = new TextEncoder();
   let source = null;
   return new ReadableStream({
@@ -156,7 +161,7 @@ function linesStream(groups, mapLine = (line) => line) {
       for (;;) {
         const { done, value } = await source.next();
         if (done) return controller.close();
-        const text = value.map((l) => JSON.stringify(mapLine(l)) + '\n').join('');
+        const text = value.map((l) => JSON.stringify(l) + '\n').join('');
         if (text) return controller.enqueue(encoder.encode(text));
       }
     },

@@ -47,7 +47,7 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
   agentsPerStep(env, { dryRun, unpublish });
   workflowOf(env);
   const record = openRecord(env, jobId);
-  if ((await record.bucket.head(`${record.prefix}job.json`)) !== null) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
+  if (await record.has('job.json')) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
   if (agentIds !== null) await record.putJson('ids.json', agentIds);
   const job = { jobId, source, filter, ids: agentIds?.length ?? null, unpublish, dryRun, createdAt };
   await record.putJson('job.json', job);

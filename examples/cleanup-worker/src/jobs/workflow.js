@@ -6,12 +6,13 @@
 import { WorkflowEntrypoint } from 'cloudflare:workers';
 import { stripError } from '../errors.js';
 import { STEP_RETRIES, cleanBatchPass } from './batch.js';
+import { recordFinal } from './control.js';
 import { openRecord, pad } from './record.js';
 import { planBatches, selectPages } from './select.js';
 
 const STEP = { retries: { limit: STEP_RETRIES, delay: '2 seconds', backoff: 'exponential' }, timeout: '15 minutes' };
 /** Passes per batch: the first, then up to this many more for rate-limited agents. */
-export const MAX_PASSES = 6;
+const MAX_PASSES = 6;
 
 export class CleanupJob extends WorkflowEntrypoint {
   async run(event, step) {
@@ -28,7 +29,7 @@ export class CleanupJob extends WorkflowEntrypoint {
         throw new Error('Terminate was requested but never completed.');
       }
     }
-    await step.do('finish', STEP, scrubbed(record, () => record.putJson('final.json', { status: 'complete', finishedAt: new Date().toISOString(), error: null })));
+    await step.do('finish', STEP, scrubbed(record, () => recordFinal(record, { status: 'complete', error: null })));
     return { selected: plan.selected };
   }
 
