@@ -70,10 +70,11 @@ export function cleanupRequest(body, maxIds) {
   return { agentIds, options: { unpublish, dryRun, concurrency } };
 }
 
-function idsProblem(ids, maxIds) {
+/** Why `ids` (a parsed body's `agentIds`) is not at most `maxIds` agent ids, or null. */
+export function idsProblem(ids, maxIds, per = 'request (CLEANUP_MAX_IDS)') {
   if (!Array.isArray(ids) || ids.length === 0) return 'agentIds must be a non-empty array of strings.';
   // Each agent costs several subrequests; keep one invocation within the Workers limits.
-  if (ids.length > maxIds) return `At most ${maxIds} agentIds per request (CLEANUP_MAX_IDS).`;
+  if (ids.length > maxIds) return `At most ${maxIds} agentIds per ${per}.`;
   for (const id of ids) {
     const problem = idProblem(id);
     if (problem) return `Every agent id must be ${problem}`;

@@ -1,10 +1,10 @@
 // The body of POST /jobs, checked before anything is started: own properties only, known fields
 // only, every type checked, exactly one of `filter` and `agentIds`. Messages name the rule that
 // was broken and never echo what was sent.
-import { idProblem } from '../request.js';
+import { idsProblem } from '../request.js';
 
 /** The most ids one job takes. */
-export const MAX_JOB_IDS = 10_000;
+const MAX_JOB_IDS = 10_000;
 const JOB_FIELDS = new Set(['filter', 'agentIds', 'unpublish', 'dryRun']);
 const FILTER_FIELDS = new Set(['status', 'sandbox', 'olderThanDays', 'search']);
 const STATUSES = new Set(['draft', 'published']);
@@ -13,8 +13,8 @@ const MAX_SEARCH = 256;
 
 /** `{ filter, agentIds, unpublish, dryRun }` (one of filter/agentIds null), or `{ problem }`. */
 export function jobRequest(body) {
-  const problem = fieldsProblem(body, JOB_FIELDS, 'the fields are filter, agentIds, unpublish and dryRun');
-  if (problem) return { problem };
+  const fields = fieldsProblem(body, JOB_FIELDS, 'the fields are filter, agentIds, unpublish and dryRun');
+  if (fields) return { problem: fields };
   const own = (key, fallback) => (Object.hasOwn(body, key) ? body[key] : fallback);
   const filter = own('filter', undefined);
   const agentIds = own('agentIds', undefined);
@@ -26,8 +26,8 @@ export function jobRequest(body) {
     const checked = filterOf(filter);
     return checked.problem ? checked : { filter: checked.filter, agentIds: null, unpublish, dryRun };
   }
-  const idsProblem = agentIdsProblem(agentIds);
-  return idsProblem ? { problem: idsProblem } : { filter: null, agentIds: [...new Set(agentIds)], unpublish, dryRun };
+  const problem = idsProblem(agentIds, MAX_JOB_IDS, 'job');
+  return problem ? { problem } : { filter: null, agentIds: [...new Set(agentIds)], unpublish, dryRun };
 }
 
 function fieldsProblem(value, allowed, which) {
@@ -54,15 +54,4 @@ function filterOf(raw) {
     return { problem: `filter.search must be a non-empty, well-formed string of at most ${MAX_SEARCH} characters.` };
   }
   return { filter };
-}
-
-function agentIdsProblem(ids) {
-  if (!Array.isArray(ids) || ids.length === 0) return 'agentIds must be a non-empty array of strings.';
-  if (ids.length > MAX_JOB_IDS) return `At most ${MAX_JOB_IDS} agentIds per job.`;
-  for (let i = 0; i < ids.length; i++) {
-    if (!Object.hasOwn(ids, i)) return 'agentIds must not have holes.';
-    const problem = idProblem(ids[i]);
-    if (problem) return `Every agent id must be ${problem}`;
-  }
-  return null;
 }
