@@ -51,8 +51,14 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
   if (agentIds !== null) await record.putJson('ids.json', agentIds);
   const job = { jobId, source, filter, ids: agentIds?.length ?? null, unpublish, dryRun, createdAt };
   await record.putJson('job.json', job);
-  const { status } = await startInstance(env, jobId);
-  return { jobId, status };
+  try {
+    const { status } = await startInstance(env, jobId);
+    return { jobId, status };
+  } catch (err) {
+    // No instance: no record either, so the same job (a retried cron run) can start again.
+    await record.remove([record.prefix + 'job.json', record.prefix + 'ids.json']).catch(() => {});
+    throw err;
+  }
 }
 
 async function createJob(request, env) {
