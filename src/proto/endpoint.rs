@@ -4,15 +4,7 @@
 
 use super::error::{ApiError, ErrorCode};
 use super::input::check_id;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-/// Everything but RFC 3986 "unreserved" characters is encoded, in path segments and in query
-/// values alike.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+use super::text::push_component;
 
 /// The HTTP methods the client uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +70,7 @@ impl RequestSpec {
 fn agent_path(agent_id: &str, tail: &str) -> Result<String, ApiError> {
     let id = check_id("agentId", agent_id)?;
     let mut path = String::from("/agents/");
-    path.extend(utf8_percent_encode(id, COMPONENT));
+    push_component(&mut path, id);
     path.push_str(tail);
     Ok(path)
 }
@@ -102,10 +94,7 @@ pub fn delete_agent(agent_id: &str) -> Result<RequestSpec, ApiError> {
 /// `DELETE /agents/{agent_id}/trainings/{training_id}`.
 pub fn delete_training(agent_id: &str, training_id: &str) -> Result<RequestSpec, ApiError> {
     let mut path = agent_path(agent_id, "/trainings/")?;
-    path.extend(utf8_percent_encode(
-        check_id("trainingId", training_id)?,
-        COMPONENT,
-    ));
+    push_component(&mut path, check_id("trainingId", training_id)?);
     let mut s = spec(Method::Delete, path, Expect::Message);
     s.gone_code = Some(ErrorCode::TrainingNotFound);
     Ok(s)
@@ -142,7 +131,7 @@ pub fn set_published(agent_id: &str, publish: bool) -> Result<RequestSpec, ApiEr
 /// `GET /agents/{agent_id}/calls?status=..&per_page=1`: one page is enough to read `total`.
 pub fn count_calls(agent_id: &str, status: &str) -> Result<RequestSpec, ApiError> {
     let mut path = agent_path(agent_id, "/calls?per_page=1&status=")?;
-    path.extend(utf8_percent_encode(status, COMPONENT));
+    push_component(&mut path, status);
     Ok(spec(Method::Get, path, Expect::DataArray))
 }
 
@@ -150,7 +139,7 @@ pub fn count_calls(agent_id: &str, status: &str) -> Result<RequestSpec, ApiError
 /// one status (`activeCalls` reads every page of each active status).
 pub fn calls_page(agent_id: &str, status: &str, page: u32) -> Result<RequestSpec, ApiError> {
     let mut path = agent_path(agent_id, "/calls?per_page=100&status=")?;
-    path.extend(utf8_percent_encode(status, COMPONENT));
+    push_component(&mut path, status);
     path.push_str("&page=");
     super::text::push_number(&mut path, u64::from(page));
     Ok(spec(Method::Get, path, Expect::DataArray))
@@ -207,7 +196,7 @@ pub fn list_agents(query: &AgentQuery) -> RequestSpec {
         sep = '&';
         path.push_str(name);
         path.push('=');
-        path.extend(utf8_percent_encode(value, COMPONENT));
+        push_component(&mut path, value);
     };
     let mut number = String::new();
     for (name, n) in [("page", query.page), ("per_page", query.per_page)] {
