@@ -4,7 +4,7 @@
 
 use super::values::Options;
 use crate::proto::input::DEFAULT_BASE_URL;
-use crate::proto::text::push_number;
+use crate::proto::text::{digits, push_number};
 use crate::proto::{ApiError, BaseUrl, RetryPolicy, Token};
 use crate::sys;
 use crate::transport::Transport;
@@ -68,7 +68,12 @@ pub fn transport(packed: &str) -> Result<Transport, ApiError> {
     let not_ours =
         || ApiError::invalid_argument("This client was not created by new TalkoverClient().");
     let mut lines = packed.splitn(4, '\n');
-    let mut number = || lines.next().and_then(|n| n.parse::<u32>().ok());
+    let mut number = || {
+        lines
+            .next()
+            .and_then(digits)
+            .and_then(|n| u32::try_from(n).ok())
+    };
     let (Some(timeout_ms), Some(max_retries)) = (number(), number()) else {
         return Err(not_ours());
     };

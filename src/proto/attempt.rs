@@ -5,6 +5,7 @@
 use super::classify::{classify, redirect, Body, JsonView, ResponseMeta, Success};
 use super::endpoint::Expect;
 use super::error::ApiError;
+use super::text::digits;
 
 /// How an attempt ended (the kinds of `src/js/sys.js`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl Head {
     pub fn parse(text: &str) -> Self {
         let mut parts = text.splitn(7, '\n');
         let mut next = || parts.next().unwrap_or("");
-        let number = |s: &str| s.parse::<u64>().ok();
+        let number = digits;
         let status = number(next()).and_then(|n| u16::try_from(n).ok());
         let kind = Kind::from_number(number(next()));
         let (now_ms, jitter) = (number(next()), number(next()));

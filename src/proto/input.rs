@@ -4,6 +4,7 @@
 //! `INVALID_ARGUMENT` whose message says what is wrong and never repeats the token.
 
 use super::error::ApiError;
+use super::text::digits;
 use std::fmt;
 
 /// An API token. It leaves this type only through [`Token::secret`]: for the driver, which puts
@@ -168,7 +169,7 @@ fn is_loopback(host: &str) -> bool {
         && octets[0] == "127"
         && octets
             .iter()
-            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+            .all(|o| o.len() <= 3 && digits(o).is_some_and(|n| n <= 255))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! object, `?` anything else.
 
 use super::error::ApiError;
-use super::text::push_number;
+use super::text::{digits, push_number};
 
 /// One option value, as its type and the payload the client reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,12 +139,12 @@ fn take(text: &str) -> Option<(Value, &str)> {
         'o' => Value::Object,
         '?' => Value::Other,
         'i' => {
-            let (digits, after) = rest.split_once(';')?;
-            return Some((Value::Int(digits.parse().ok()?), after));
+            let (number, after) = rest.split_once(';')?;
+            return Some((Value::Int(digits(number)?), after));
         }
         's' => {
             let (len, after) = rest.split_once(';')?;
-            let (text, after) = utf16_prefix(after, len.parse().ok()?)?;
+            let (text, after) = utf16_prefix(after, usize::try_from(digits(len)?).ok()?)?;
             return Some((Value::Str(text.to_owned()), after));
         }
         _ => return None,

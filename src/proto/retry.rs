@@ -6,6 +6,7 @@
 //! `retryAfterMs` on the error.
 
 use super::error::ApiError;
+use super::text::digits;
 
 /// The longest `Retry-After` the client waits for by itself.
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
@@ -75,11 +76,11 @@ fn seconds_ms(value: &str) -> Option<u64> {
         Some(_) => return None,
         None => (value, ""),
     };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
         return None;
     }
-    let whole: u64 = whole.parse().unwrap_or(u64::MAX);
+    let whole = digits(whole).unwrap_or(u64::MAX);
     let mut millis = 0;
     for (i, b) in fraction.bytes().take(3).enumerate() {
         millis += u64::from(b - b'0') * [100, 10, 1][i];
@@ -96,11 +97,8 @@ fn http_date_ms(value: &str) -> Option<u64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
-    let (day, year): (u64, u64) = (day.parse().ok()?, year.parse().ok()?);
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
+    let (day, year) = (digits(day)?, digits(year)?);
+    let hms: Vec<u64> = time.split(':').map(digits).collect::<Option<_>>()?;
     let [h, m, s] = hms.as_slice() else {
         return None;
     };

@@ -49,6 +49,19 @@ pub fn push_number(out: &mut String, mut n: u64) {
     out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
 }
 
+/// `text` as a decimal number: one or more ASCII digits, nothing else (no sign, no spaces),
+/// `None` past `u64::MAX`. (`str::parse` accepts a leading `+` and is larger in wasm, once per
+/// integer type.)
+pub fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// Appends `text` percent-encoded as one path segment or query value: every byte but RFC 3986's
 /// "unreserved" ones (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, upper-case hex. (The
 /// `percent-encoding` crate does the same with a 768-byte table of escapes; its decoder checks
@@ -86,6 +99,23 @@ mod tests {
             let mut out = String::new();
             push_number(&mut out, n);
             assert_eq!(out, n.to_string());
+        }
+    }
+
+    #[test]
+    fn digits_are_read_as_str_parse_does_without_a_sign() {
+        for text in [
+            "0",
+            "7",
+            "0042",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+        ] {
+            assert_eq!(digits(text), text.parse::<u64>().ok(), "{text}");
+        }
+        for text in ["+1", "-1", " 1", "1 ", "1.5", "1_0", "١"] {
+            assert_eq!(digits(text), None, "{text}");
         }
     }
 
