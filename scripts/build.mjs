@@ -48,7 +48,7 @@ writeFileSync(glue, shortenGlue(readFileSync(glue, 'utf8'), JSON.parse(mapping))
 // Kept for diagnostics: bench/lib/crossings.mjs names crossings by their Rust and JS names.
 writeFileSync(at('build/short-names.json'), mapping);
 
-// wasm-bindgen copies the imported src/js files (error.js, sys.js) into
+// wasm-bindgen copies the imported src/js files (error.js, results.js, sys.js) into
 // build/pkg/snippets/<crate-hash>/; point those imports back at the source files so every entry
 // shares one module of each, hence one TalkoverError class.
 const oneErrorClass = {

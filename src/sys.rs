@@ -1,6 +1,7 @@
 //! Every hand-written JavaScript import of the crate, in one place (wasm32 only). The helpers
-//! live in `src/js/sys.js` and `src/js/error.js`; each is written so that it cannot throw into
-//! the wasm, and reads nothing through `Object.prototype`. (The I/O is not imported: the
+//! live in `src/js/sys.js`, `src/js/error.js` and `src/js/results.js` (the factories that build
+//! each result in one crossing); each is written so that it cannot throw into the wasm, and
+//! reads nothing through `Object.prototype`. (The I/O is not imported: the
 //! JavaScript driver, `src/js/driver.js`, does it and reports to the wasm.)
 
 use wasm_bindgen::prelude::*;
@@ -41,5 +42,34 @@ extern "C" {
         request_id: Option<String>,
         retry_after_ms: Option<f64>,
         details: &JsValue,
+    ) -> JsValue;
+}
+
+#[wasm_bindgen(module = "/src/js/results.js")]
+extern "C" {
+    /// A `DeleteResult` (`requestId` `null` when `None`); with `republished` (`deleteTraining`
+    /// with `republish`) also `republished` and `republishError`, else those keys are absent.
+    #[wasm_bindgen(js_name = deleteResult)]
+    pub fn delete_result(
+        message: &str,
+        already_deleted: bool,
+        request_id: Option<&str>,
+        republished: Option<bool>,
+        republish_error: &JsValue,
+    ) -> JsValue;
+    /// `{ data, meta }`.
+    pub fn page(data: &JsValue, meta: &JsValue) -> JsValue;
+    /// A `CleanupResult` (`reason` `null` when `None`); `backup` is `{ agent, trainings }` when
+    /// `backed_up`, else `null`.
+    #[wasm_bindgen(js_name = cleanupResult)]
+    pub fn cleanup_result(
+        agent_id: &str,
+        outcome: &str,
+        reason: Option<&str>,
+        unpublished: bool,
+        backed_up: bool,
+        agent: &JsValue,
+        trainings: &JsValue,
+        error: &JsValue,
     ) -> JsValue;
 }

@@ -3,7 +3,7 @@
 //! `result()` gives the value or throws the `TalkoverError`. Synchronous: no future, no promise
 //! and no closure in the wasm, so a call crosses the boundary a few dozen times at most.
 
-use super::results::{to_js, Backup, CleanupResult, DeleteResult, Page};
+use super::results::{page, Backup, CleanupResult, DeleteResult};
 use super::values::{data_of, to_js_error};
 use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
 use crate::proto::sweep::{AgentCleanup, Need, Verdict};
@@ -251,14 +251,14 @@ impl Call {
                 (deleted.republished, deleted.republish_error) = (Some(false), JsValue::NULL);
                 match published {
                     true => self.send(endpoint::set_published(&w.agent, true), true),
-                    false => self.result = Some(Ok(to_js(&deleted))),
+                    false => self.result = Some(Ok(deleted.to_js())),
                 }
                 w.deleted = Some(deleted);
             }
             (_, Some(mut deleted), publish) => {
                 deleted.republished = Some(publish.is_ok());
                 deleted.republish_error = publish.err().map_or(JsValue::NULL, to_js_error);
-                self.result = Some(Ok(to_js(&deleted)));
+                self.result = Some(Ok(deleted.to_js()));
             }
             _ => self.fail(ApiError::invalid_argument("The call has finished.").into()),
         }
@@ -344,18 +344,19 @@ fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
         let details = error.status.map_or(JsValue::NULL, |_| details);
         to_js_error(Failure { error, details })
     });
-    let backup = verdict.backed_up.then(|| Backup {
-        agent: w.agent.clone(),
-        trainings: w.trainings.clone(),
+    let backup = verdict.backed_up.then_some(Backup {
+        agent: &w.agent,
+        trainings: &w.trainings,
     });
-    to_js(&CleanupResult {
+    CleanupResult {
         agent_id: &w.id,
         outcome: verdict.outcome.as_str(),
         reason: verdict.reason,
         unpublished: verdict.unpublished,
         backup,
         error,
-    })
+    }
+    .to_js()
 }
 
 fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
@@ -365,7 +366,6 @@ fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
         (false, None) => default_message.to_owned(),
     };
     DeleteResult {
-        success: true,
         message,
         already_deleted: reply.already_deleted,
         request_id: reply.request_id,
@@ -376,11 +376,11 @@ fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
 
 fn single(shape: Shape, reply: Reply) -> JsValue {
     match shape {
-        Shape::Deleted(message) => to_js(&delete_result(reply, message)),
+        Shape::Deleted(message) => delete_result(reply, message).to_js(),
         Shape::Data => data_of(&reply.body),
-        Shape::Page => to_js(&Page {
-            data: data_of(&reply.body),
-            meta: reply.body.get("meta").unwrap_or(JsValue::NULL),
-        }),
+        Shape::Page => page(
+            &data_of(&reply.body),
+            &reply.body.get("meta").unwrap_or(JsValue::NULL),
+        ),
     }
 }

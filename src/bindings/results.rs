@@ -1,59 +1,54 @@
-//! The values a call resolves to, as `#[derive(Serialize)]` types that cross to JavaScript with
-//! serde-wasm-bindgen (JSON-compatible: `None` becomes `null`). JavaScript values they carry
-//! (API objects, errors) pass through untouched.
+//! The values a call resolves to. Each is built on the JavaScript side by one call to its
+//! factory (`src/js/results.js`, declared in [`crate::sys`]): one crossing per result, the keys
+//! in a fixed order, JSON-compatible (`None` becomes `null`). JavaScript values they carry (API
+//! objects, errors) pass through untouched. The strings in them are already redacted.
 
-use serde::Serialize;
+use crate::sys;
 use wasm_bindgen::JsValue;
 
-/// `DeleteResult`, plus `republished` / `republishError` for `deleteTraining({ republish })`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// `DeleteResult` (`success` is always `true`: failures reject), plus `republished` /
+/// `republishError` for `deleteTraining({ republish })`.
 pub struct DeleteResult {
-    /// Always `true`: failures reject.
-    pub success: bool,
     /// The server's message, or what happened.
     pub message: String,
     /// A retried delete found it already gone.
     pub already_deleted: bool,
     /// The response's request id.
     pub request_id: Option<String>,
-    /// With `republish`: whether the agent was published again.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// With `republish`: whether the agent was published again (`None`: the key and
+    /// `republishError` are left out).
     pub republished: Option<bool>,
-    /// With `republish`: the `TalkoverError` of a failed publish, else `null` (and without
-    /// `republish`, `undefined`: the field is left out).
-    #[serde(
-        skip_serializing_if = "JsValue::is_undefined",
-        with = "serde_wasm_bindgen::preserve"
-    )]
+    /// With `republish`: the `TalkoverError` of a failed publish, else `null`.
     pub republish_error: JsValue,
 }
 
+impl DeleteResult {
+    /// The JavaScript value.
+    pub fn to_js(&self) -> JsValue {
+        sys::delete_result(
+            &self.message,
+            self.already_deleted,
+            self.request_id.as_deref(),
+            self.republished,
+            &self.republish_error,
+        )
+    }
+}
+
 /// `listAgents`: `{ data, meta }`.
-#[derive(Serialize)]
-pub struct Page {
-    /// The agents.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    pub data: JsValue,
-    /// `{ current_page, per_page, total, last_page }`.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    pub meta: JsValue,
+pub fn page(data: &JsValue, meta: &JsValue) -> JsValue {
+    sys::page(data, meta)
 }
 
 /// What the cleanup kept of an agent before changing it.
-#[derive(Serialize)]
-pub struct Backup {
+pub struct Backup<'a> {
     /// The agent as read.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    pub agent: JsValue,
+    pub agent: &'a JsValue,
     /// Its trainings.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    pub trainings: JsValue,
+    pub trainings: &'a JsValue,
 }
 
 /// `CleanupResult`: one agent's outcome.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CleanupResult<'a> {
     /// The agent.
     pub agent_id: &'a str,
@@ -64,14 +59,28 @@ pub struct CleanupResult<'a> {
     /// Left unpublished by this run.
     pub unpublished: bool,
     /// The backup, or `null`.
-    pub backup: Option<Backup>,
+    pub backup: Option<Backup<'a>>,
     /// The `TalkoverError` behind a skip or failure, or `null`.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub error: JsValue,
 }
 
-/// The JavaScript value of a result.
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+impl CleanupResult<'_> {
+    /// The JavaScript value.
+    pub fn to_js(&self) -> JsValue {
+        let none = Backup {
+            agent: &JsValue::NULL,
+            trainings: &JsValue::NULL,
+        };
+        let backup = self.backup.as_ref().unwrap_or(&none);
+        sys::cleanup_result(
+            self.agent_id,
+            self.outcome,
+            self.reason,
+            self.unpublished,
+            self.backup.is_some(),
+            backup.agent,
+            backup.trainings,
+            &self.error,
+        )
+    }
 }

@@ -1,7 +1,7 @@
 // The .d.ts cannot drift from what the client returns: the members of each result interface in
 // src/js/index.d.ts are compared with the keys of real results (against the emulator). A field
-// renamed in Rust (src/bindings/results.rs) or in the .d.ts fails here; the unions are compared
-// with the Rust enums in tests/typings.rs.
+// renamed in src/js/results.js (the factories that build the results) or in the .d.ts fails
+// here; the unions are compared with the Rust enums in tests/typings.rs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
