@@ -4,7 +4,7 @@
 
 use super::values::Options;
 use crate::proto::input::DEFAULT_BASE_URL;
-use crate::proto::text::{digits, push_number};
+use crate::proto::text::{digits, push_number, split_first};
 use crate::proto::{ApiError, BaseUrl, RetryPolicy, Token};
 use crate::sys;
 use crate::transport::Transport;
@@ -67,17 +67,12 @@ pub fn configure(options: &JsValue) -> Result<String, ApiError> {
 pub fn transport(packed: &str) -> Result<Transport, ApiError> {
     let not_ours =
         || ApiError::invalid_argument("This client was not created by new TalkoverClient().");
-    let mut lines = packed.splitn(4, '\n');
-    let mut number = || {
-        lines
-            .next()
-            .and_then(digits)
-            .and_then(|n| u32::try_from(n).ok())
-    };
-    let (Some(timeout_ms), Some(max_retries)) = (number(), number()) else {
-        return Err(not_ours());
-    };
-    let (Some(api_root), Some(token)) = (lines.next(), lines.next()) else {
+    let number = |line: &str| digits(line).and_then(|n| u32::try_from(n).ok());
+    let (timeout, rest) = split_first(packed, b'\n').ok_or_else(not_ours)?;
+    let (retries, rest) = split_first(rest, b'\n').ok_or_else(not_ours)?;
+    // The token is the rest: Token::parse refuses one with a newline.
+    let (api_root, token) = split_first(rest, b'\n').ok_or_else(not_ours)?;
+    let (Some(timeout_ms), Some(max_retries)) = (number(timeout), number(retries)) else {
         return Err(not_ours());
     };
     Ok(Transport {

@@ -5,7 +5,7 @@
 use super::classify::{classify, redirect, Body, JsonView, ResponseMeta, Success};
 use super::endpoint::Expect;
 use super::error::ApiError;
-use super::text::digits;
+use super::text::{digits, split_first};
 
 /// How an attempt ended (the kinds of `src/js/sys.js`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,23 +55,32 @@ pub struct Head {
 impl Head {
     /// Parses a head; anything malformed reads as a network failure.
     pub fn parse(text: &str) -> Self {
-        let mut parts = text.splitn(7, '\n');
-        let mut next = || parts.next().unwrap_or("");
-        let number = digits;
-        let status = number(next()).and_then(|n| u16::try_from(n).ok());
-        let kind = Kind::from_number(number(next()));
-        let (now_ms, jitter) = (number(next()), number(next()));
-        let mut text = || Some(next().to_owned()).filter(|s| !s.is_empty());
+        // Six fields, one per line; the seventh, `detail`, is the rest (it may hold newlines).
+        let mut rest = text;
+        let mut next = || {
+            let (field, after) = split_first(rest, b'\n').unwrap_or((rest, ""));
+            rest = after;
+            field
+        };
+        let status = digits(next()).and_then(|n| u16::try_from(n).ok());
+        let kind = Kind::from_number(digits(next()));
+        let (now_ms, jitter) = (digits(next()), digits(next()));
+        let (request_id, retry_after) = (non_empty(next()), non_empty(next()));
         Self {
             status: status.unwrap_or(0),
             kind,
             now_ms: now_ms.unwrap_or(0),
             jitter_millionths: jitter.map_or(0, |j| j.min(999_999) as u32),
-            request_id: text(),
-            retry_after: text(),
-            detail: text(),
+            request_id,
+            retry_after,
+            detail: non_empty(rest),
         }
     }
+}
+
+/// A non-empty field as an owned string.
+fn non_empty(field: &str) -> Option<String> {
+    Some(field.to_owned()).filter(|s| !s.is_empty())
 }
 
 impl Kind {

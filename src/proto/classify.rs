@@ -162,7 +162,8 @@ fn body_fits<V: JsonView>(v: &V, expect: Expect) -> bool {
 
 /// `message`, else `error.message`, else `error` when it is prose rather than a code.
 fn message_of<V: JsonView>(v: &V) -> Option<String> {
-    string_at(v, "message", |s| !looks_like_code(s)).filter(|m| !m.trim().is_empty())
+    string_at(v, "message", |s| !looks_like_code(s))
+        .filter(|m| m.chars().any(|c| !c.is_whitespace()))
 }
 
 /// `code`, else `error.code`, else `error` when it looks like a code (`UPPER_SNAKE`).

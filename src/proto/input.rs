@@ -4,7 +4,7 @@
 //! `INVALID_ARGUMENT` whose message says what is wrong and never repeats the token.
 
 use super::error::ApiError;
-use super::text::digits;
+use super::text::{digits, pieces, split_first, split_last};
 use std::fmt;
 
 /// An API token. It leaves this type only through [`Token::secret`]: for the driver, which puts
@@ -79,10 +79,7 @@ impl BaseUrl {
         if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("must not contain whitespace or control characters."));
         }
-        let (scheme, rest) = match raw.find(':') {
-            Some(at) => (raw.get(..at).unwrap_or(""), raw.get(at + 1..).unwrap_or("")),
-            None => ("", raw),
-        };
+        let (scheme, rest) = split_first(raw, b':').unwrap_or(("", raw));
         let https = match (scheme.to_ascii_lowercase().as_str(), rest.starts_with("//")) {
             ("https", true) => true,
             ("http", true) => false,
@@ -93,14 +90,12 @@ impl BaseUrl {
             }
         };
         let rest = rest.get(2..).unwrap_or("");
-        if rest.contains('?') || rest.contains('#') {
+        if rest.bytes().any(|b| b == b'?' || b == b'#') {
             return Err(bad("must not have a query or a fragment."));
         }
-        let (authority, path) = match rest.find('/') {
-            Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at..).unwrap_or("")),
-            None => (rest, ""),
-        };
-        if authority.contains('@') {
+        let at = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+        let (authority, path) = (rest.get(..at).unwrap_or(""), rest.get(at..).unwrap_or(""));
+        if authority.bytes().any(|b| b == b'@') {
             return Err(bad("must not contain credentials."));
         }
         let host = host_of(authority).ok_or_else(|| bad("has no valid host."))?;
@@ -110,7 +105,10 @@ impl BaseUrl {
                 "must use https (plain http is allowed only for loopback hosts).",
             ));
         }
-        let path = path.trim_end_matches('/');
+        let mut path = path;
+        while let Some(shorter) = path.strip_suffix('/') {
+            path = shorter;
+        }
         let path = path.strip_suffix("/api/v1").unwrap_or(path);
         let scheme = if https { "https://" } else { "http://" };
         let mut api_root = String::with_capacity(raw.len() + 8);
@@ -136,7 +134,7 @@ impl BaseUrl {
 fn host_of(authority: &str) -> Option<&str> {
     let (host, port) = match authority.strip_prefix('[') {
         Some(v6) => {
-            let (inner, after) = v6.split_once(']')?;
+            let (inner, after) = split_first(v6, b']')?;
             let port = match after {
                 "" => None,
                 p => Some(p.strip_prefix(':')?),
@@ -147,7 +145,7 @@ fn host_of(authority: &str) -> Option<&str> {
             }
             (authority.get(..inner.len() + 2)?, port)
         }
-        None => match authority.rsplit_once(':') {
+        None => match split_last(authority, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         },
@@ -164,7 +162,7 @@ fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host == "[::1]" {
         return true;
     }
-    let octets: Vec<&str> = host.split('.').collect();
+    let octets: Vec<&str> = pieces(&host, b'.').collect();
     octets.len() == 4
         && octets[0] == "127"
         && octets

@@ -8,7 +8,7 @@
 //! object, `?` anything else.
 
 use super::error::ApiError;
-use super::text::{digits, push_number};
+use super::text::{digits, pieces, push_number, split_first};
 
 /// One option value, as its type and the payload the client reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,8 +48,7 @@ impl Bag {
     /// all-undefined past the point it breaks.
     pub fn parse(names: &'static str, text: &str) -> Self {
         let mut rest = text;
-        let values = names
-            .split(',')
+        let values = pieces(names, b',')
             .map(|name| {
                 let (value, after) = take(rest).unwrap_or((Value::Undefined, ""));
                 rest = after;
@@ -139,11 +138,11 @@ fn take(text: &str) -> Option<(Value, &str)> {
         'o' => Value::Object,
         '?' => Value::Other,
         'i' => {
-            let (number, after) = rest.split_once(';')?;
+            let (number, after) = split_first(rest, b';')?;
             return Some((Value::Int(digits(number)?), after));
         }
         's' => {
-            let (len, after) = rest.split_once(';')?;
+            let (len, after) = split_first(rest, b';')?;
             let (text, after) = utf16_prefix(after, usize::try_from(digits(len)?).ok()?)?;
             return Some((Value::Str(text.to_owned()), after));
         }

@@ -6,7 +6,7 @@
 //! `retryAfterMs` on the error.
 
 use super::error::ApiError;
-use super::text::digits;
+use super::text::{digits, pieces, split_first};
 
 /// The longest `Retry-After` the client waits for by itself.
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
@@ -61,7 +61,7 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
 
 /// Parses `Retry-After` as delay-seconds or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     match seconds_ms(value) {
         Some(ms) => Some(ms),
         None => http_date_ms(value).map(|at| at.saturating_sub(now_ms)),
@@ -71,7 +71,7 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
 /// `"2"` or `"1.5"` as milliseconds. Written out rather than `str::parse::<f64>`, whose tables
 /// would add about 10 KB to the wasm.
 fn seconds_ms(value: &str) -> Option<u64> {
-    let (whole, fraction) = match value.split_once('.') {
+    let (whole, fraction) = match split_first(value, b'.') {
         Some((w, f)) if !f.is_empty() => (w, f),
         Some(_) => return None,
         None => (value, ""),
@@ -98,7 +98,7 @@ fn http_date_ms(value: &str) -> Option<u64> {
     ];
     let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
     let (day, year) = (digits(day)?, digits(year)?);
-    let hms: Vec<u64> = time.split(':').map(digits).collect::<Option<_>>()?;
+    let hms: Vec<u64> = pieces(time, b':').map(digits).collect::<Option<_>>()?;
     let [h, m, s] = hms.as_slice() else {
         return None;
     };

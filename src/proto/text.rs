@@ -49,6 +49,34 @@ pub fn push_number(out: &mut String, mut n: u64) {
     out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
 }
 
+/// `text` around its first `separator` (an ASCII character), or `None` when it has none. Byte
+/// scans, as everywhere in the core: `str::split` and `find` with a `char` bring a searcher and
+/// `memchr` into the wasm.
+pub fn split_first(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text` around its last `separator` (see [`split_first`]).
+pub fn split_last(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().rposition(|b| b == separator)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The pieces of `text` between `separator`s, as `str::split` gives them (see [`split_first`]).
+pub fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let (piece, after) = match split_first(current, separator) {
+            Some((piece, after)) => (piece, Some(after)),
+            None => (current, None),
+        };
+        rest = after;
+        Some(piece)
+    })
+}
+
 /// `text` as a decimal number: one or more ASCII digits, nothing else (no sign, no spaces),
 /// `None` past `u64::MAX`. (`str::parse` accepts a leading `+` and is larger in wasm, once per
 /// integer type.)
@@ -116,6 +144,16 @@ mod tests {
         }
         for text in ["+1", "-1", " 1", "1 ", "1.5", "1_0", "١"] {
             assert_eq!(digits(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn byte_splits_match_the_str_methods() {
+        for text in ["", "a", ",", "a,b", ",a,", "a,,b", "é,ü,"] {
+            assert_eq!(split_first(text, b','), text.split_once(','), "{text}");
+            assert_eq!(split_last(text, b','), text.rsplit_once(','), "{text}");
+            let split: Vec<&str> = text.split(',').collect();
+            assert_eq!(pieces(text, b',').collect::<Vec<_>>(), split, "{text}");
         }
     }
 
