@@ -16,6 +16,7 @@ const { startEmulator } = await import('../tests/support/emulator.mjs');
 const { measureSize } = await import('./lib/size.mjs');
 const { measureNodeOverhead } = await import('./lib/overhead-node.mjs');
 const { measureWorkerdOverhead, measureWorkerdColdStart } = await import('./lib/workerd.mjs');
+const { measureWorkerdAttribution } = await import('./lib/workerd-attribution.mjs');
 const { measureNodeColdStart } = await import('./lib/coldstart-node.mjs');
 const { measureCleanup } = await import('./lib/cleanup.mjs');
 const { measureJobs } = await import('./lib/jobs.mjs');
@@ -58,6 +59,7 @@ try {
   });
   await section('overheadNode', () => measureNodeOverhead(emu));
   await section('overheadWorkerd', () => measureWorkerdOverhead(emu));
+  await section('attributionWorkerd', () => measureWorkerdAttribution(emu));
   await section('coldStartNode', () => measureNodeColdStart(emu));
   await section('coldStartWorkerd', () => measureWorkerdColdStart(emu));
   await section('cleanup', () => measureCleanup(emu));
@@ -123,6 +125,15 @@ if (!failed('overheadWorkerd')) {
   row('  same, timed from Node around dispatchFetch', x(w.outsideWallRatio));
   row('  workerd CPU (process /proc ticks, 10 ms res.)', w.cpuRatio == null ? 'not measurable' : `${x(w.cpuRatio)} (${w.cpuSeconds.talkover.toFixed(2)} s vs ${w.cpuSeconds.fetch.toFixed(2)} s)`, `<= ${TARGET.overheadRatio}x`, w.cpuRatio == null ? null : w.cpuRatio <= TARGET.overheadRatio);
   if (w.timerProbe) row('  workerd clock during pure compute', `performance.now moved ${ms(w.timerProbe.perfMsInside)} while Node saw ${ms(w.timerProbe.computeMsOutside)}`);
+}
+if (!failed('attributionWorkerd')) {
+  const a = results.attributionWorkerd;
+  const part = (label, r) => row(label, `${x(r.wallRatio)} (${us(r.perCallUs.mode)} vs ${us(r.perCallUs.bare)})`);
+  part('  where it goes (workerd, vs bare fetch): sys.js attempt alone', a.attempt);
+  part('  ... one start()+next()+free() (~5 µs hot), then the fetch', a.entry);
+  part('  ... the same five times over, then the fetch', a.entry5);
+  part('  ... a trivial wasm export, then the fetch', a.trivial);
+  part('  ... the whole deleteAgent (same sub-run)', a.client);
 }
 if (!failed('coldStartNode')) {
   const c = results.coldStartNode;

@@ -1,0 +1,96 @@
+// Where a workerd call's time goes: the client's parts, each in front of (or instead of) the
+// same bare fetch, timed inside one Worker in alternating blocks against the bare fetch alone.
+// Built from the sources (src/js and build/pkg, the shipped wasm) rather than the package, so
+// a part can run without the rest:
+//   attempt     src/js/sys.js's attempt (the I/O half: fetch, deadline, bounded read, parse)
+//   entry       one start() + next() + free() of a deleteAgent call (the wasm's start path,
+//               about 5 µs when hot), then the bare fetch
+//   entry5      the same five times over, then the bare fetch
+//   trivial     a trivial wasm export (Cleanup.total()), then the bare fetch
+//   client      the whole deleteAgent
+import { Miniflare } from 'miniflare';
+import { DIST, ROOT, bundle, median } from './common.mjs';
+
+const MODES = ['attempt', 'entry', 'entry5', 'trivial', 'client'];
+
+const source = `
+import wasmModule from '${DIST}/talkover_client_bg.wasm';
+import { initSync, configure, start, startCleanup, Op } from '${ROOT}build/pkg/talkover_client.js';
+import { attempt } from '${ROOT}src/js/sys.js';
+import { TalkoverClient } from '${ROOT}src/js/client.js';
+initSync({ module: wasmModule });
+const agentId = (k) => 'bench-agent-' + String(k).padStart(6, '0');
+let packed, client, cleanup;
+export default {
+  async fetch(request, env) {
+    const q = new URL(request.url).searchParams;
+    const mode = q.get('mode'), from = Number(q.get('from')), n = Number(q.get('n'));
+    packed ??= configure({ token: env.TOKEN, baseUrl: env.BASE_URL });
+    client ??= new TalkoverClient({ token: env.TOKEN, baseUrl: env.BASE_URL });
+    cleanup ??= startCleanup(packed, ['a'], undefined);
+    const url = (k) => env.BASE_URL + '/api/v1/agents/' + agentId(k);
+    const headers = { Authorization: 'Bearer ' + env.TOKEN };
+    const bare = async (k) => (await fetch(url(k), { method: 'DELETE', headers })).json();
+    const entry = (k, times) => {
+      for (let i = 0; i < times; i++) {
+        const call = start(packed, Op.DeleteAgent, agentId(k), undefined, undefined);
+        call.next();
+        call.free();
+      }
+    };
+    const modes = {
+      bare,
+      attempt: (k) => attempt(null, '30000\\nDELETE\\n' + url(k) + '\\n' + env.TOKEN),
+      entry: (k) => (entry(k, 1), bare(k)),
+      entry5: (k) => (entry(k, 5), bare(k)),
+      trivial: (k) => (cleanup.total(), bare(k)),
+      client: (k) => client.deleteAgent(agentId(k)),
+    };
+    const t0 = performance.now();
+    for (let k = from; k < from + n; k++) await modes[mode](k);
+    return Response.json({ ms: performance.now() - t0 });
+  },
+};
+`;
+
+/** Each mode against the bare fetch: `n` calls each in blocks of `size`, ABBA order. */
+export async function measureWorkerdAttribution(emu, { n = 1000, size = 100, warm = 100 } = {}) {
+  const b = await bundle('workerd-attribution', source, { worker: true });
+  await emu.admin.reset(2 * MODES.length * (n + warm) + 10);
+  await emu.admin.setLatency(0);
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: b.outfile,
+    modulesRoot: b.outdir,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2025-09-01',
+    bindings: { TOKEN: emu.token, BASE_URL: emu.url },
+  });
+  try {
+    let next = 1;
+    const run = async (mode, count) => {
+      const res = await mf.dispatchFetch(`http://worker/?mode=${mode}&from=${next}&n=${count}`);
+      next += count;
+      if (!res.ok) throw new Error(`attribution worker (${mode}) failed: ${res.status} ${await res.text()}`);
+      return (await res.json()).ms;
+    };
+    const out = {};
+    for (const mode of MODES) {
+      await run(mode, warm);
+      await run('bare', warm);
+      const ratios = [];
+      const total = { mode: 0, bare: 0 };
+      for (let i = 0; i < n / size; i++) {
+        const pair = {};
+        for (const side of i % 2 ? ['bare', 'mode'] : ['mode', 'bare']) pair[side] = await run(side === 'bare' ? 'bare' : mode, size);
+        ratios.push(pair.mode / pair.bare);
+        total.mode += pair.mode;
+        total.bare += pair.bare;
+      }
+      out[mode] = { wallRatio: median(ratios), perCallUs: { mode: (total.mode / n) * 1000, bare: (total.bare / n) * 1000 } };
+    }
+    return out;
+  } finally {
+    await mf.dispose();
+  }
+}
