@@ -173,6 +173,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn components_are_encoded_as_the_percent_encoding_crate_does(text in "\\PC{0,40}") {
