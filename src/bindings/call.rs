@@ -3,10 +3,11 @@
 //! `result()` gives the value or throws the `TalkoverError`. Synchronous: no future, no promise
 //! and no closure in the wasm, so a call crosses the boundary a few dozen times at most.
 
-use super::results::{page, Backup, CleanupResult, DeleteResult};
+use super::results::{cleanup_result, delete_result, single};
 use super::values::{data_of, to_js_error};
+use super::work::{ActiveCalls, AgentWork, Republish, Work};
 use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
-use crate::proto::sweep::{AgentCleanup, Need, Verdict};
+use crate::proto::sweep::Need;
 use crate::proto::text::redact;
 use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
 use crate::transport::{Exchange, Failure, Reply, Transport};
@@ -16,57 +17,6 @@ use web_sys::AbortSignal;
 
 /// At most this many pages of one call status are read by `activeCalls`.
 const MAX_CALL_PAGES: u32 = 1000;
-
-/// What a call does with its exchanges.
-pub(crate) enum Work {
-    /// One request; its reply is the result (`DeleteResult`, `data`, or `{ data, meta }`).
-    Single(Shape, RequestSpec),
-    /// `deleteTraining` with `republish`: read the agent, delete, publish again if it was.
-    Republish(Box<Republish>),
-    /// `activeCalls`: every page of each active status.
-    ActiveCalls(Box<ActiveCalls>),
-    /// One agent of `cleanupAgents`.
-    Agent(Box<AgentWork>),
-}
-
-/// How a single reply becomes the result.
-#[derive(Clone, Copy)]
-pub(crate) enum Shape {
-    /// A `DeleteResult` with this message when the server sends none.
-    Deleted(&'static str),
-    /// The body's `data`.
-    Data,
-    /// `{ data, meta }`.
-    Page,
-}
-
-/// `deleteTraining` with `republish`.
-pub(crate) struct Republish {
-    pub(crate) agent: String,
-    pub(crate) delete: RequestSpec,
-    /// Known once the agent is read.
-    pub(crate) was_published: Option<bool>,
-    /// Known once the training is deleted.
-    pub(crate) deleted: Option<DeleteResult>,
-}
-
-/// `activeCalls`: the page being read and the calls so far.
-pub(crate) struct ActiveCalls {
-    pub(crate) agent: String,
-    pub(crate) status: usize,
-    pub(crate) page: u32,
-    pub(crate) calls: Array,
-}
-
-/// One agent's cleanup: the machine and the values its result carries.
-pub(crate) struct AgentWork {
-    pub(crate) id: String,
-    pub(crate) machine: AgentCleanup,
-    pub(crate) step: Step,
-    pub(crate) agent: JsValue,
-    pub(crate) trainings: JsValue,
-    pub(crate) details: JsValue,
-}
 
 /// A call in progress.
 #[wasm_bindgen]
@@ -335,52 +285,5 @@ impl Call {
             Need::Finish(verdict) => self.result = Some(Ok(cleanup_result(&w, verdict))),
         }
         w
-    }
-}
-
-fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
-    let details = w.details.clone();
-    let error = verdict.error.map_or(JsValue::NULL, |error| {
-        let details = error.status.map_or(JsValue::NULL, |_| details);
-        to_js_error(Failure { error, details })
-    });
-    let backup = verdict.backed_up.then_some(Backup {
-        agent: &w.agent,
-        trainings: &w.trainings,
-    });
-    CleanupResult {
-        agent_id: &w.id,
-        outcome: verdict.outcome.as_str(),
-        reason: verdict.reason,
-        unpublished: verdict.unpublished,
-        backup,
-        error,
-    }
-    .to_js()
-}
-
-fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
-    let message = match (reply.already_deleted, reply.message) {
-        (true, _) => "Already deleted: a retried request found it gone.".to_owned(),
-        (false, Some(m)) => m,
-        (false, None) => default_message.to_owned(),
-    };
-    DeleteResult {
-        message,
-        already_deleted: reply.already_deleted,
-        request_id: reply.request_id,
-        republished: None,
-        republish_error: JsValue::UNDEFINED,
-    }
-}
-
-fn single(shape: Shape, reply: Reply) -> JsValue {
-    match shape {
-        Shape::Deleted(message) => delete_result(reply, message).to_js(),
-        Shape::Data => data_of(&reply.body),
-        Shape::Page => page(
-            &data_of(&reply.body),
-            &reply.body.get("meta").unwrap_or(JsValue::NULL),
-        ),
     }
 }

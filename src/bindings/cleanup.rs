@@ -2,9 +2,10 @@
 //! [`AgentCleanup`] machine. The JavaScript driver (`src/js/driver.js`) keeps `concurrency` of
 //! them in flight, reports progress and counts the outcomes.
 
-use super::call::{AgentWork, Call, Work};
+use super::call::Call;
 use super::config;
 use super::values::{invalid, text_of, Options};
+use super::work::{AgentWork, Work};
 use crate::proto::cleanup::{self as rules, CleanupOptions, Step};
 use crate::proto::sweep::AgentCleanup;
 use crate::proto::ApiError;

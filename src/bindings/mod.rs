@@ -7,15 +7,16 @@ mod cleanup;
 mod config;
 mod results;
 mod values;
+mod work;
 
 pub use call::Call;
 pub use cleanup::{start_cleanup, Cleanup};
 
 use crate::proto::options::Bag;
 use crate::proto::{endpoint, AgentQuery, ApiError, RequestSpec};
-use call::{ActiveCalls, Republish, Shape, Work};
 use values::{invalid, string_arg, Options};
 use wasm_bindgen::prelude::*;
+use work::{ActiveCalls, Republish, Shape, Work};
 
 /// Checks client options; returns the packed configuration or throws a `TalkoverError`.
 #[wasm_bindgen]

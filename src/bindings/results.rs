@@ -3,7 +3,12 @@
 //! in a fixed order, JSON-compatible (`None` becomes `null`). JavaScript values they carry (API
 //! objects, errors) pass through untouched. The strings in them are already redacted.
 
+use super::values::{data_of, to_js_error};
+use super::work::{AgentWork, Shape};
+use crate::proto::sweep::Verdict;
+use crate::proto::JsonView;
 use crate::sys;
+use crate::transport::{Failure, Reply};
 use wasm_bindgen::JsValue;
 
 /// `DeleteResult` (`success` is always `true`: failures reject), plus `republished` /
@@ -82,5 +87,52 @@ impl CleanupResult<'_> {
             backup.trainings,
             &self.error,
         )
+    }
+}
+
+pub(super) fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
+    let details = w.details.clone();
+    let error = verdict.error.map_or(JsValue::NULL, |error| {
+        let details = error.status.map_or(JsValue::NULL, |_| details);
+        to_js_error(Failure { error, details })
+    });
+    let backup = verdict.backed_up.then_some(Backup {
+        agent: &w.agent,
+        trainings: &w.trainings,
+    });
+    CleanupResult {
+        agent_id: &w.id,
+        outcome: verdict.outcome.as_str(),
+        reason: verdict.reason,
+        unpublished: verdict.unpublished,
+        backup,
+        error,
+    }
+    .to_js()
+}
+
+pub(super) fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
+    let message = match (reply.already_deleted, reply.message) {
+        (true, _) => "Already deleted: a retried request found it gone.".to_owned(),
+        (false, Some(m)) => m,
+        (false, None) => default_message.to_owned(),
+    };
+    DeleteResult {
+        message,
+        already_deleted: reply.already_deleted,
+        request_id: reply.request_id,
+        republished: None,
+        republish_error: JsValue::UNDEFINED,
+    }
+}
+
+pub(super) fn single(shape: Shape, reply: Reply) -> JsValue {
+    match shape {
+        Shape::Deleted(message) => delete_result(reply, message).to_js(),
+        Shape::Data => data_of(&reply.body),
+        Shape::Page => page(
+            &data_of(&reply.body),
+            &reply.body.get("meta").unwrap_or(JsValue::NULL),
+        ),
     }
 }
