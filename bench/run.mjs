@@ -129,7 +129,7 @@ if (!failed('overheadWorkerd')) {
 if (!failed('attributionWorkerd')) {
   const a = results.attributionWorkerd;
   const part = (label, r) => row(label, `${x(r.wallRatio)} (${us(r.perCallUs.mode)} vs ${us(r.perCallUs.bare)})`);
-  part('  where it goes (workerd, vs bare fetch): sys.js attempt alone', a.attempt);
+  part('  where it goes (workerd, vs bare fetch): io.js attempt alone', a.attempt);
   part('  ... one start()+next()+free() (~5 µs hot), then the fetch', a.entry);
   part('  ... the same five times over, then the fetch', a.entry5);
   part('  ... a trivial wasm export, then the fetch', a.trivial);

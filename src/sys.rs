@@ -2,7 +2,7 @@
 //! live in `src/js/sys.js`, `src/js/error.js` and `src/js/results.js` (the factories that build
 //! each result in one crossing); each is written so that it cannot throw into the wasm, and
 //! reads nothing through `Object.prototype`. (The I/O is not imported: the
-//! JavaScript driver, `src/js/driver.js`, does it and reports to the wasm.)
+//! JavaScript driver, `src/js/driver.js`, does it with `src/js/io.js` and reports to the wasm.)
 
 use wasm_bindgen::prelude::*;
 

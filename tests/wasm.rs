@@ -116,6 +116,25 @@ extern "C" {
     fn drive(call: api::Call, fetch: &JsValue) -> Promise;
 }
 
+// The driver's I/O, which it imports: declared here so that wasm-bindgen puts io.js next to it.
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/io.js")]
+extern "C" {
+    /// Resolves `true` after `ms`, `false` as soon as `signal` aborts.
+    fn sleep(ms: f64, signal: &JsValue) -> Promise;
+}
+
+#[wasm_bindgen_test]
+async fn the_drivers_wait_elapses_or_stops_at_an_abort() {
+    assert_eq!(
+        settle(sleep(1.0, &JsValue::UNDEFINED)).await,
+        Ok(JsValue::TRUE)
+    );
+    let controller = web_sys::AbortController::new().expect("AbortController");
+    controller.abort();
+    let aborted = sleep(60_000.0, &controller.signal().into());
+    assert_eq!(settle(aborted).await, Ok(JsValue::FALSE));
+}
+
 /// One call as `TalkoverClient` makes it (with the global fetch): checked by the wasm, then
 /// driven.
 fn request(c: JsValue, op: Op, first: JsValue, second: JsValue, options: JsValue) -> Promise {

@@ -2,7 +2,7 @@
 // same bare fetch, timed inside one Worker in alternating blocks against the bare fetch alone.
 // Built from the sources (src/js and build/pkg, the shipped wasm) rather than the package, so
 // a part can run without the rest:
-//   attempt     src/js/sys.js's attempt (the I/O half: fetch, deadline, bounded read, parse)
+//   attempt     src/js/io.js's attempt (the I/O half: fetch, deadline, bounded read, parse)
 //   entry       one start() + next() + free() of a deleteAgent call (the wasm's start path,
 //               about 5 µs when hot), then the bare fetch
 //   entry5      the same five times over, then the bare fetch
@@ -16,7 +16,7 @@ const MODES = ['attempt', 'entry', 'entry5', 'trivial', 'client'];
 const source = `
 import wasmModule from '${DIST}/talkover_client_bg.wasm';
 import { initSync, configure, start, startCleanup, Op } from '${ROOT}build/pkg/talkover_client.js';
-import { attempt } from '${ROOT}src/js/sys.js';
+import { attempt } from '${ROOT}src/js/io.js';
 import { TalkoverClient } from '${ROOT}src/js/client.js';
 initSync({ module: wasmModule });
 const agentId = (k) => 'bench-agent-' + String(k).padStart(6, '0');

@@ -3,7 +3,7 @@
 // caller's signal, `s` without: a change runs to its end), `W`/`w` waits, `P` reports a step,
 // `B` awaits the caller's `onBackup` with the agent's backup (before its first change), and an
 // empty instruction means the call's result is ready.
-import { attempt, awaitCallback, callQuietly, sleep } from './sys.js';
+import { attempt, awaitCallback, callQuietly, sleep } from './io.js';
 
 /** Runs `call` to its result (or its TalkoverError); frees it whatever happens. */
 export async function drive(call, fetchFn, onStep, onBackup) {

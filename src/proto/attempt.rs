@@ -1,5 +1,5 @@
 //! What one attempt reported, and its classified outcome. The wasm driver receives the report
-//! from `src/js/sys.js` as a `head` string (the scalars, one crossing) and a parsed body;
+//! from `src/js/io.js` as a `head` string (the scalars, one crossing) and a parsed body;
 //! everything from there to a success or an [`ApiError`] is decided here, natively tested.
 
 use super::classify::{classify, redirect, Body, JsonView, ResponseMeta, Success};
@@ -7,7 +7,7 @@ use super::endpoint::Expect;
 use super::error::ApiError;
 use super::text::{digits, split_first};
 
-/// How an attempt ended (the kinds of `src/js/sys.js`).
+/// How an attempt ended (the kinds of `src/js/io.js`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A response with no bytes (or a redirect, whose body is not read).

@@ -36,7 +36,7 @@ pub enum Body<V> {
     NotJson,
     /// Parsed JSON.
     Json(V),
-    /// More bytes than the client reads (16 MiB, `BODY_CAP` in `src/js/sys.js`, where the body
+    /// More bytes than the client reads (16 MiB, `BODY_CAP` in `src/js/io.js`, where the body
     /// is read): not read on. A 2xx is `INVALID_RESPONSE`; an error status keeps its code.
     TooLarge,
     /// JSON that could not be redacted (nested too deep to walk): dropped.

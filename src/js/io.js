@@ -1,0 +1,270 @@
+// The I/O the driver (driver.js) does for the wasm: one attempt (fetch, deadline, abort, a
+// bounded and redacted read), a wait, the caller's callbacks. None of it rejects with anything
+// the driver must catch, and none reads anything through Object.prototype.
+
+/** Bodies are read up to this many bytes (16 MiB) and no further. */
+const BODY_CAP = 16 * 1024 * 1024;
+
+// How an attempt ended; `Kind` in src/proto/attempt.rs mirrors these numbers.
+const EMPTY = 0;
+const JSON_BODY = 1;
+const NOT_JSON = 2;
+const TOO_LARGE = 3;
+const UNREDACTABLE = 4;
+const REDIRECTED = 5;
+const NOT_A_RESPONSE = 6;
+const ABORTED = 7;
+const TIMEOUT = 8;
+const NETWORK = 9;
+
+/**
+ * The `init` of a request. Null-prototype objects: no setter planted on Object.prototype sees
+ * the Authorization header, and fetch reads no option (body, credentials...) from there.
+ */
+function requestInit(method, authorization, signal) {
+  const headers = { __proto__: null, Authorization: authorization, Accept: 'application/json' };
+  return { __proto__: null, method, headers, signal, redirect: 'manual' };
+}
+
+/**
+ * One attempt, as the wasm's request machine asked for it (`timeout \n method \n url \n token`):
+ * `fetch(url, init)` and the response read by `receive`, bounded by the timeout and `signal`.
+ * Never rejects: resolves to what `packed` makes of `[status, requestId, retryAfter, kind, body,
+ * detail]`, where `detail` describes a network failure.
+ */
+export function attempt(fetchFn, request, signal) {
+  const [timeoutMs, method, url, token] = request.split('\n');
+  if (signal?.aborted) return Promise.resolve(packed([null, null, null, ABORTED, null, null]));
+  const controller = new AbortController();
+  return new Promise((resolve) => {
+    let done = false;
+    // The first of: the response read, the timeout, the caller's abort. One promise, no race.
+    const finish = (read) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (signal) offAbort(signal, abort);
+      if (typeof read === 'number') {
+        // Frees the connection of a request nobody waits for any more.
+        controller.abort();
+        read = [null, null, null, signal?.aborted ? ABORTED : read, null, null];
+      }
+      resolve(packed(read));
+    };
+    const failed = (error) => finish(signal?.aborted ? ABORTED : [null, null, null, NETWORK, null, describe(error)]);
+    const abort = () => finish(ABORTED);
+    const timer = setTimeout(finish, Number(timeoutMs), TIMEOUT);
+    if (signal) onAbort(signal, abort);
+    try {
+      const init = requestInit(method, `Bearer ${token}`, controller.signal);
+      Promise.resolve(callFetch(fetchFn, url, init)).then((response) => receive(response, token)).then(finish, failed);
+    } catch (error) {
+      failed(error);
+    }
+  });
+}
+
+/**
+ * `[head, body]`: the scalars of a read in one string (one crossing instead of eight):
+ * `status \n kind \n now \n jitter \n requestId \n retryAfter \n detail`, absent ones empty.
+ * Header values cannot hold a newline, and `detail` comes last.
+ */
+function packed([status, requestId, retryAfter, kind, body, detail]) {
+  const jitter = Math.floor(Math.random() * 1e6);
+  return [[status ?? '', kind, Date.now(), jitter, requestId ?? '', retryAfter ?? '', detail ?? ''].join('\n'), body ?? null];
+}
+
+function callFetch(fetchFn, url, init) {
+  return fetchFn ? fetchFn(url, init) : fetch(url, init);
+}
+
+/** An `Error`'s message and its cause's; nothing for other values (whose text could be anything). */
+function describe(error) {
+  try {
+    if (!(error instanceof Error)) return null;
+    const cause = error.cause instanceof Error && error.cause.message ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
+export function sleep(ms, signal) {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (elapsed) => {
+      clearTimeout(timer);
+      if (signal) offAbort(signal, abort);
+      resolve(elapsed);
+    };
+    const abort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    if (signal) onAbort(signal, abort);
+  });
+}
+
+/**
+ * Reads a response as `[status, requestId, retryAfter, kind, body]`: the body read up to
+ * BODY_CAP, parsed, and with every copy of `secret` replaced in every string. Rejects only when
+ * reading the body fails (a network error); anything malformed is a `kind`.
+ */
+async function receive(response, secret) {
+  const status = statusOf(response);
+  if (status === null) return [null, null, null, NOT_A_RESPONSE, null];
+  const requestId = header(response, 'x-request-id') ?? header(response, 'request-id') ?? header(response, 'cf-ray');
+  const retryAfter = header(response, 'retry-after');
+  const head = [status, requestId, retryAfter];
+  if (response.redirected === true || response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+    discard(response);
+    return [...head, response.redirected === true ? REDIRECTED : EMPTY, null];
+  }
+  const text = await readCapped(response);
+  if (text === null) return [...head, TOO_LARGE, null];
+  return [...head, ...parse(text, secret)];
+}
+
+function statusOf(response) {
+  try {
+    const status = response?.status;
+    // `text` first: in workerd merely reading `body` makes the body a stream, and slower to read.
+    const readable = typeof response.text === 'function' || typeof response.body?.getReader === 'function';
+    return Number.isInteger(status) && status >= 0 && status <= 999 && readable ? status : null;
+  } catch {
+    return null;
+  }
+}
+
+function header(response, name) {
+  try {
+    const value = response.headers.get(name);
+    return typeof value === 'string' && value !== '' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function discard(response) {
+  try {
+    response.body?.cancel?.().catch?.(() => {});
+  } catch {
+    // Nothing to free.
+  }
+}
+
+/** The body as text, or `null` when it is larger than BODY_CAP (then it is not read on). */
+async function readCapped(response) {
+  const declared = header(response, 'content-length');
+  if (Number(declared) > BODY_CAP) {
+    discard(response);
+    return null;
+  }
+  // A declared, uncompressed length bounds the body already (fetch refuses a longer one): read
+  // it at once. Otherwise (chunked, compressed, a custom fetch's object) count as it streams.
+  const bounded = declared !== null && header(response, 'content-encoding') === null && response instanceof Response;
+  const body = bounded ? null : response.body;
+  if (bounded || typeof body?.getReader !== 'function') {
+    const text = await response.text();
+    return typeof text !== 'string' ? '' : text.length > BODY_CAP ? null : text;
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > BODY_CAP) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** `[kind, value]`: the parsed body with `secret` redacted, or why there is none. */
+function parse(text, secret) {
+  if (text.trim() === '') return [EMPTY, null];
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [NOT_JSON, null];
+  }
+  // Without a backslash every string of the body is a literal slice of the text.
+  if (!text.includes(secret) && !text.includes('\\')) return [JSON_BODY, value];
+  try {
+    return [JSON_BODY, scrub(value, secret)];
+  } catch {
+    // Too deep to walk: dropped rather than passed through.
+    return [UNREDACTABLE, null];
+  }
+}
+
+/** A copy of a parsed JSON value with `secret` replaced in every string, keys included. */
+function scrub(value, secret) {
+  if (typeof value === 'string') return value.includes(secret) ? value.split(secret).join('[redacted]') : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, secret));
+  return Object.fromEntries(Object.keys(value).map((k) => [scrub(k, secret), scrub(value[k], secret)]));
+}
+
+/** Calls a caller's callback; a throw or a rejected promise changes nothing. */
+export function callQuietly(callback, argument) {
+  try {
+    const returned = callback(argument);
+    if (returned !== null && (typeof returned === 'object' || typeof returned === 'function')) {
+      Promise.resolve(returned).catch(() => {});
+    }
+  } catch {
+    // The callback's own problem.
+  }
+}
+
+/**
+ * Awaits a caller's `onBackup`: `undefined` when it resolved, else the message to fail the agent
+ * with: `onBackup failed: ` + what it threw or rejected with (its message, or a string itself).
+ * The value itself stays with the caller: the client cannot redact an arbitrary object, only
+ * this text (the wasm redacts it).
+ */
+export async function awaitCallback(callback, argument) {
+  try {
+    await callback(argument);
+  } catch (error) {
+    let text;
+    try {
+      text = error?.message ?? error;
+    } catch {
+      // A throwing getter: nothing to say.
+    }
+    return `onBackup failed${typeof text === 'string' && text ? `: ${text}` : '.'}`;
+  }
+}
+
+// One 'abort' listener per signal however many calls wait on it: Node warns from 11 listeners.
+const waiting = new WeakMap();
+
+/** Calls `fn` once when `signal` aborts (at once if it already has). */
+function onAbort(signal, fn) {
+  try {
+    if (signal.aborted) return void fn();
+    let set = waiting.get(signal);
+    if (!set) {
+      set = new Set();
+      signal.addEventListener('abort', () => {
+        waiting.delete(signal);
+        for (const f of set) f();
+      }, { once: true });
+      waiting.set(signal, set);
+    }
+    set.add(fn);
+  } catch {
+    // A signal-like object that cannot be listened to: the call runs to its own deadline.
+  }
+}
+
+/** Forgets `fn` (the wait it belonged to is over). */
+function offAbort(signal, fn) {
+  waiting.get(signal)?.delete(fn);
+}
