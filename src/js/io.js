@@ -192,22 +192,32 @@ function parse(text, secret) {
   } catch {
     return [NOT_JSON, null];
   }
+  const forms = pattern(secret);
   // Without a backslash every string of the body is a literal slice of the text.
-  if (!text.includes(secret) && !text.includes('\\')) return [JSON_BODY, value];
+  if (text.search(forms) < 0 && !text.includes('\\')) return [JSON_BODY, value];
   try {
-    return [JSON_BODY, scrub(value, secret)];
+    return [JSON_BODY, scrub(value, forms)];
   } catch {
     // Too deep to walk: dropped rather than passed through.
     return [UNREDACTABLE, null];
   }
 }
 
-/** A copy of a parsed JSON value with `secret` replaced in every string, keys included. */
-function scrub(value, secret) {
-  if (typeof value === 'string') return value.includes(secret) ? value.split(secret).join('[redacted]') : value;
+/**
+ * `secret` as a server may echo it: as it is or percent-encoded, in any letter case (ASCII
+ * case: the token is ASCII). src/proto/text.rs redacts the same in what the wasm reads.
+ */
+function pattern(secret) {
+  const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
+  return new RegExp(`${literal(encodeURIComponent(secret))}|${literal(secret)}`, 'gi');
+}
+
+/** A copy of a parsed JSON value with every copy of the secret (`forms`) redacted, keys included. */
+function scrub(value, forms) {
+  if (typeof value === 'string') return value.replace(forms, '[redacted]');
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => scrub(v, secret));
-  return Object.fromEntries(Object.keys(value).map((k) => [scrub(k, secret), scrub(value[k], secret)]));
+  if (Array.isArray(value)) return value.map((v) => scrub(v, forms));
+  return Object.fromEntries(Object.keys(value).map((k) => [scrub(k, forms), scrub(value[k], forms)]));
 }
 
 /** Calls a caller's callback; a throw or a rejected promise changes nothing. */

@@ -133,15 +133,15 @@ pub fn redirect(meta: &ResponseMeta) -> ApiError {
 
 /// The code for an error status, refined by the message where the API has several meanings.
 pub fn code_for(status: u16, message: &str) -> ErrorCode {
-    let text = message.to_ascii_lowercase();
+    // `contains` compares ASCII letters without case.
     match status {
         401 => ErrorCode::InvalidToken,
         403 => ErrorCode::Unauthorized,
-        404 if contains(&text, "training not found") => ErrorCode::TrainingNotFound,
-        404 if contains(&text, "agent not found") => ErrorCode::AgentNotFound,
+        404 if contains(message, "training not found") => ErrorCode::TrainingNotFound,
+        404 if contains(message, "agent not found") => ErrorCode::AgentNotFound,
         404 => ErrorCode::NotFound,
-        409 if contains(&text, "active call") => ErrorCode::AgentHasActiveCalls,
-        409 if contains(&text, "publish") => ErrorCode::AgentIsPublished,
+        409 if contains(message, "active call") => ErrorCode::AgentHasActiveCalls,
+        409 if contains(message, "publish") => ErrorCode::AgentIsPublished,
         409 => ErrorCode::Conflict,
         422 => ErrorCode::ValidationError,
         429 => ErrorCode::RateLimited,

@@ -2,34 +2,45 @@
 //! `str::find` (both large in wasm): redaction, a plain substring scan, decimal numbers, and
 //! percent-encoding of one URL component.
 
-/// Replaces every occurrence of `secret` in `text` with `[redacted]`.
+/// Replaces every copy of `secret` in `text` with `[redacted]`: as it is and percent-encoded
+/// ([`push_component`]), each in any letter case (a server may echo a header upper-cased, or
+/// in a URL).
 pub fn redact(text: &mut String, secret: &str) {
-    if secret.is_empty() || !contains(text, secret) {
+    let mut encoded = String::new();
+    push_component(&mut encoded, secret);
+    for needle in [secret, encoded.as_str()] {
+        redact_folded(text, needle);
+    }
+}
+
+fn redact_folded(text: &mut String, needle: &str) {
+    if needle.is_empty() || !contains(text, needle) {
         return;
     }
     let mut rest = text.as_str();
     let mut clean = String::with_capacity(rest.len());
-    while let Some(at) = find(rest, secret) {
+    while let Some(at) = find(rest, needle) {
         clean.push_str(rest.get(..at).unwrap_or(""));
         clean.push_str("[redacted]");
-        rest = rest.get(at + secret.len()..).unwrap_or("");
+        rest = rest.get(at + needle.len()..).unwrap_or("");
     }
     clean.push_str(rest);
     *text = clean;
 }
 
-/// The byte offset of `needle` in `haystack`. A plain scan: the inputs are short, and
-/// `str::find` with a `&str` pattern pulls a two-way searcher into the wasm.
+/// The byte offset of `needle` in `haystack`, ASCII letters compared without case (what the
+/// core looks for is ASCII: the token, a phrase of an error message). A plain scan: the inputs
+/// are short, and `str::find` with a `&str` pattern pulls a two-way searcher into the wasm. A
+/// match starts and ends on char boundaries: only ASCII bytes compare equal to other bytes.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     if n.is_empty() {
         return Some(0);
     }
-    // A match starts and ends on char boundaries because `needle` is valid UTF-8.
-    h.windows(n.len()).position(|w| w == n)
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 
-/// Whether `haystack` contains `needle` (see [`find`]).
+/// Whether `haystack` contains `needle` (see [`find`]: without ASCII case).
 pub fn contains(haystack: &str, needle: &str) -> bool {
     find(haystack, needle).is_some()
 }
@@ -122,6 +133,15 @@ mod tests {
     }
 
     #[test]
+    fn redaction_finds_the_secret_in_any_case_and_percent_encoded() {
+        let mut text = String::from("TALQ_X, Talq_X and talq_%2Bx%2f/ é");
+        redact(&mut text, "talq_x");
+        assert_eq!(text, "[redacted], [redacted] and talq_%2Bx%2f/ é");
+        redact(&mut text, "talq_+x/");
+        assert_eq!(text, "[redacted], [redacted] and [redacted]/ é");
+    }
+
+    #[test]
     fn numbers_are_written_in_decimal() {
         for n in [0u64, 7, 10, 1234567890, u64::MAX] {
             let mut out = String::new();
@@ -171,6 +191,8 @@ mod tests {
             assert_eq!(find(h, n), h.find(n), "{h} {n}");
             assert_eq!(contains(h, n), h.contains(n), "{h} {n}");
         }
+        assert_eq!(find("Agent NOT found", "not found"), Some(6));
+        assert_eq!(find("ÉA", "éa"), None, "only ASCII letters fold");
     }
 
     #[cfg(not(target_arch = "wasm32"))]

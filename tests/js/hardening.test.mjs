@@ -75,10 +75,11 @@ const code = (r) => r?.err?.code ?? (r?.ok ? 'ok' : JSON.stringify(r));
 
 async function check(t, { env, out }) {
   await t.test('no token in any result, error, report, progress event or backup', () => {
-    const text = JSON.stringify(out.secrecy);
+    // In any letter case: the server echoes it upper-cased and percent-encoded too.
+    const text = JSON.stringify(out.secrecy).toLowerCase();
     for (const token of TOKENS) {
-      assert.equal(text.includes(JSON.stringify(token).slice(1, -1)), false, `token ${token} leaked`);
-      assert.equal(text.includes(encodeURIComponent(token)), false);
+      assert.equal(text.includes(JSON.stringify(token).slice(1, -1).toLowerCase()), false, `token ${token} leaked`);
+      assert.equal(text.includes(encodeURIComponent(token).toLowerCase()), false, `token ${token} leaked percent-encoded`);
     }
     assert.match(text, /\[redacted\]/, 'the hostile server echoed nothing');
     const [all, deleted, training] = out.secrecy;
@@ -101,7 +102,7 @@ async function check(t, { env, out }) {
   await t.test('the already-deleted path redacts its request id', () => {
     const flaky = out.secrecy.filter((r) => r?.ok?.alreadyDeleted);
     assert.equal(flaky.length, TOKENS.length);
-    for (const r of flaky) assert.equal(r.ok.requestId, '[redacted]');
+    for (const r of flaky) assert.match(r.ok.requestId, /^\[redacted\]( \[redacted\])?$/);
   });
   await t.test('a redirect is HTTP_ERROR, never followed, never "deleted"', () => {
     const { delete: del, cleanup, followed, redirectOption } = out.redirects;

@@ -2,7 +2,8 @@
 // path segment picks a behaviour (baseUrl `http://127.0.0.1:PORT/<mode>`):
 //
 //   echo      every answer echoes the caller's token everywhere: request-id headers, messages,
-//             names, keys, nested values, JSON-escaped (\u0074...) and "Bearer ..." forms
+//             names, keys, nested values, JSON-escaped (\u0074...), upper-case, percent-encoded
+//             and "Bearer ..." forms
 //   echo<N>   the same, as an error with status N (and an HTML page for echohtml)
 //   republish the echo, of a published agent whose publish fails (a 500): republishError
 //   flaky     DELETE: first a 500, then a 404, both echoing the token (the already-deleted path)
@@ -77,7 +78,7 @@ function send(res, status, headers, text) {
 }
 
 function echoHeaders(token, type = 'application/json') {
-  return { 'content-type': type, 'x-request-id': token, 'request-id': token, 'cf-ray': `Bearer ${token}` };
+  return { 'content-type': type, 'x-request-id': `${token.toUpperCase()} ${encodeURIComponent(token)}`, 'request-id': token, 'cf-ray': `Bearer ${token}` };
 }
 
 // Every character of the token as a JSON \u escape: JSON.parse turns it back into the token.
@@ -92,12 +93,12 @@ function echoBody(token, path, method, status, agentStatus = 'draft') {
       : agent(agentId, agentStatus, token);
   const body = {
     success: status < 300,
-    message: `${method} done for ${token}`,
+    message: `${method} done for ${token} (${token.toUpperCase()}, ${encodeURIComponent(token).toUpperCase()})`,
     code: status < 300 ? undefined : `E_${token}`,
     error: status < 300 ? undefined : { message: token, details: [token] },
     errors: status < 300 ? undefined : { [token]: [`${token} is bad`] },
     data,
-    meta: { current_page: 1, per_page: 10, total: 1, last_page: 1, note: token },
+    meta: { current_page: 1, per_page: 10, total: 1, last_page: 1, note: token, link: `/agents?token=${encodeURIComponent(token)}` },
     pagination: { total: 0 },
   };
   // Calls in progress only for a `busy` agent (activeCalls), so a cleanup's calls check passes.
