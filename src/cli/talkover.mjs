@@ -104,14 +104,17 @@ Exit codes: 0 done, 1 some agents failed, 2 usage or configuration error, 130 in
 // ---------------------------------------------------------------------------------------------
 // Output: every string is cleaned of the token before it goes anywhere.
 
-let secret = '';
-/** `text` without the token, as is or as JSON writes it (a token may hold `"` or `\`). */
-const clean = (text) => {
-  if (!secret) return text;
-  for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
-    if (text.includes(form)) text = text.split(form).join('[redacted]');
-  }
-  return text;
+let secret = null;
+/**
+ * `text` without the token: as is, as JSON writes it (a token may hold `"` or `\`) or
+ * percent-encoded, in any letter case (the client's own redaction does the same).
+ */
+const clean = (text) => (secret ? text.replace(secret, '[redacted]') : text);
+const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
+/** The pattern `clean` removes, for `token`. */
+const secretPattern = (token) => {
+  const forms = [...new Set([encodeURIComponent(token), JSON.stringify(token).slice(1, -1), token])];
+  return new RegExp(forms.map(literal).join('|'), 'gi');
 };
 const out = (line = '') => process.stdout.write(clean(`${line}\n`));
 const err = (line = '') => process.stderr.write(clean(`${line}\n`));
@@ -158,7 +161,7 @@ async function main(argv) {
 function connect(values) {
   const token = process.env.TALKOVER_TOKEN;
   if (!token) throw new UsageError('TALKOVER_TOKEN is not set (the token is read from the environment only)');
-  secret = token;
+  secret = secretPattern(token);
   const baseUrl = values['base-url'] ?? process.env.TALKOVER_BASE_URL;
   try {
     return new TalkoverClient({ token, ...(baseUrl ? { baseUrl } : {}) });
