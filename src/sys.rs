@@ -43,6 +43,9 @@ extern "C" {
         retry_after_ms: Option<f64>,
         details: &JsValue,
     ) -> JsValue;
+    /// Hands JavaScript the `TalkoverError` of what an export refused (it then returns
+    /// nothing, and the caller throws this).
+    pub fn refuse(error: &JsValue);
 }
 
 #[wasm_bindgen(module = "/src/js/results.js")]

@@ -33,7 +33,9 @@ fn config(extra: &[(&str, JsValue)]) -> JsValue {
         ("maxRetries", 0.into()),
     ];
     pairs.extend(extra.iter().cloned());
-    api::configure(obj(&pairs)).expect("valid options").into()
+    api::try_configure(&obj(&pairs))
+        .expect("valid options")
+        .into()
 }
 
 /// Calls the emulator's admin API with the global fetch.
@@ -139,7 +141,7 @@ async fn the_drivers_wait_elapses_or_stops_at_an_abort() {
 /// driven.
 fn request(c: JsValue, op: Op, first: JsValue, second: JsValue, options: JsValue) -> Promise {
     let packed = c.as_string().unwrap_or_default();
-    match api::start(&packed, op, first, second, options) {
+    match api::try_start(&packed, op, first, second, options) {
         Ok(call) => drive(call, &JsValue::NULL),
         Err(error) => Promise::reject(&error),
     }
@@ -226,7 +228,7 @@ async fn deletes_a_training_and_tells_training_from_agent_404() {
 
 #[wasm_bindgen_test]
 async fn error_codes_for_token_conflicts_and_server_errors() {
-    let bad: JsValue = api::configure(obj(&[
+    let bad: JsValue = api::try_configure(&obj(&[
         ("token", "talq_wrong".into()),
         ("baseUrl", URL.into()),
     ]))
@@ -373,7 +375,7 @@ async fn bad_input_is_refused_before_sending() {
         JsValue::from("talq"),
     ] {
         assert_eq!(
-            code(&api::configure(options).unwrap_err()),
+            code(&api::try_configure(&options).unwrap_err()),
             "INVALID_ARGUMENT"
         );
     }

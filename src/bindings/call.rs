@@ -3,6 +3,7 @@
 //! `result()` gives the value or throws the `TalkoverError`. Synchronous: no future, no promise
 //! and no closure in the wasm, so a call crosses the boundary a few dozen times at most.
 
+use super::refused;
 use super::results::{cleanup_result, delete_result, single};
 use super::values::{data_of, to_js_error};
 use super::work::{ActiveCalls, AgentWork, Republish, Work};
@@ -72,11 +73,13 @@ impl Call {
             .map_or(JsValue::UNDEFINED, |s| s.into())
     }
 
-    /// The result: the value, or the `TalkoverError` thrown.
-    pub fn result(&mut self) -> Result<JsValue, JsValue> {
+    /// The result, or `undefined` and the `TalkoverError` goes to JavaScript (see
+    /// [`refused`]), which the driver throws.
+    pub fn result(&mut self) -> JsValue {
         let unfinished =
             || to_js_error(ApiError::invalid_argument("The call has not finished.").into());
-        self.result.take().unwrap_or_else(|| Err(unfinished()))
+        let result = self.result.take().unwrap_or_else(|| Err(unfinished()));
+        refused(result).unwrap_or(JsValue::UNDEFINED)
     }
 }
 

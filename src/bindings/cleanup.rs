@@ -4,6 +4,7 @@
 
 use super::call::Call;
 use super::config;
+use super::refused;
 use super::values::{invalid, text_of, Options};
 use super::work::{AgentWork, Work};
 use crate::proto::cleanup::{self as rules, CleanupOptions, Step};
@@ -29,9 +30,15 @@ pub struct Cleanup {
     signal: Option<AbortSignal>,
 }
 
-/// Checks `cleanupAgents`' arguments; throws `INVALID_ARGUMENT` with nothing sent.
+/// Checks `cleanupAgents`' arguments: the run, or nothing sent and the `TalkoverError`
+/// (`INVALID_ARGUMENT`) goes to JavaScript ([`refused`]).
 #[wasm_bindgen(js_name = startCleanup)]
-pub fn start_cleanup(
+pub fn start_cleanup(config: &str, agent_ids: JsValue, options: JsValue) -> Option<Cleanup> {
+    refused(try_start_cleanup(config, agent_ids, options))
+}
+
+/// [`start_cleanup`] for Rust callers: the run or the `TalkoverError`.
+pub fn try_start_cleanup(
     config: &str,
     agent_ids: JsValue,
     options: JsValue,

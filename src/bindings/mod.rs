@@ -10,18 +10,33 @@ mod values;
 mod work;
 
 pub use call::Call;
-pub use cleanup::{start_cleanup, Cleanup};
+pub use cleanup::{start_cleanup, try_start_cleanup, Cleanup};
 
 use crate::proto::options::Bag;
 use crate::proto::{endpoint, AgentQuery, ApiError, RequestSpec};
+use js_sys::JsString;
 use values::{invalid, string_arg, Options};
 use wasm_bindgen::prelude::*;
 use work::{ActiveCalls, Republish, Shape, Work};
 
-/// Checks client options; returns the packed configuration or throws a `TalkoverError`.
+/// Checks client options: the packed configuration, or nothing and the `TalkoverError` goes
+/// to JavaScript (see [`refused`]).
 #[wasm_bindgen]
-pub fn configure(options: JsValue) -> Result<String, JsValue> {
-    config::configure(&options).map_err(invalid)
+pub fn configure(options: JsValue) -> Option<JsString> {
+    refused(try_configure(&options).map(|packed| packed.as_str().into()))
+}
+
+/// [`configure`] for Rust callers: the packed configuration or the `TalkoverError`.
+pub fn try_configure(options: &JsValue) -> Result<String, JsValue> {
+    config::configure(options).map_err(invalid)
+}
+
+/// `Ok`'s value; an `Err`'s `TalkoverError` goes to `refuse` (`src/js/error.js`), which the
+/// JavaScript caller throws, and nothing is returned. So every export returns one value: a
+/// `Result` crosses as several, and each multi-value signature costs V8 a compiled wrapper when
+/// it compiles the module (about 0.15 ms of Node's cold start apiece).
+pub(crate) fn refused<T>(result: Result<T, JsValue>) -> Option<T> {
+    result.map_err(|error| crate::sys::refuse(&error)).ok()
 }
 
 /// The operations of [`start`]; `src/js/client.js` names them.
@@ -46,10 +61,22 @@ pub enum Op {
     ActiveCalls = 7,
 }
 
-/// Checks one call's arguments and returns it, ready for the driver; throws a `TalkoverError`
-/// (`INVALID_ARGUMENT`) with nothing sent when they are wrong.
+/// Checks one call's arguments and returns it, ready for the driver; when they are wrong,
+/// nothing is sent and the `TalkoverError` (`INVALID_ARGUMENT`) goes to JavaScript
+/// ([`refused`]).
 #[wasm_bindgen]
 pub fn start(
+    config: &str,
+    op: Op,
+    first: JsValue,
+    second: JsValue,
+    options: JsValue,
+) -> Option<Call> {
+    refused(try_start(config, op, first, second, options))
+}
+
+/// [`start`] for Rust callers: the call or the `TalkoverError`.
+pub fn try_start(
     config: &str,
     op: Op,
     first: JsValue,

@@ -5,6 +5,7 @@
 // wasm state lives only while src/js/driver.js runs it, and is freed when it ends.
 import { configure, start, startCleanup, Op } from '../../build/pkg/talkover_client.js';
 import { cleanup, drive } from './driver.js';
+import { checked } from './error.js';
 import { own } from './sys.js';
 
 export { TalkoverError, isTalkoverError } from './error.js';
@@ -13,7 +14,7 @@ export class TalkoverClient {
   #config;
 
   constructor(options) {
-    const packed = configure(options);
+    const packed = checked(configure(options));
     // The wasm checked that an own `fetch`, if any, is a function; the API root is line 3.
     const fetchFn = own(options, 'fetch');
     this.#config = Object.freeze([packed, typeof fetchFn === 'function' ? fetchFn : null, packed.split('\n')[2]]);
@@ -66,7 +67,7 @@ export class TalkoverClient {
 
   cleanupAgents(agentIds, options) {
     try {
-      return cleanup(startCleanup(this.#config[0], agentIds, options), this.#config[1]);
+      return cleanup(checked(startCleanup(this.#config[0], agentIds, options)), this.#config[1]);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -85,7 +86,7 @@ Object.defineProperty(TalkoverClient, 'name', { value: 'TalkoverClient' });
 // One call: its arguments checked by the wasm (a bad one rejects, nothing sent), then driven.
 function call([packed, fetchFn], op, first, second, options) {
   try {
-    return drive(start(packed, op, first, second, options), fetchFn);
+    return drive(checked(start(packed, op, first, second, options)), fetchFn);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -3,6 +3,7 @@
 // caller's signal, `s` without: a change runs to its end), `W`/`w` waits, `P` reports a step,
 // `B` awaits the caller's `onBackup` with the agent's backup (before its first change), and an
 // empty instruction means the call's result is ready.
+import { checked } from './error.js';
 import { attempt, awaitCallback, callQuietly, sleep } from './io.js';
 
 /** Runs `call` to its result (or its TalkoverError); frees it whatever happens. */
@@ -31,10 +32,10 @@ export async function drive(call, fetchFn, onStep, onBackup) {
           // While `B` is pending, result() is the agent's backup, [agent, trainings], and
           // onAttempt takes the answer: undefined (resolved) or the failure's message. (Two
           // exports of their own would cost about 400 B of wasm.)
-          next = call.onAttempt('', await onBackup(call.result()));
+          next = call.onAttempt('', await onBackup(checked(call.result())));
           break;
         default:
-          return call.result();
+          return checked(call.result());
       }
     }
   } finally {

@@ -22,3 +22,20 @@ export function isTalkoverError(value) {
 export function createError(code, message, status, retryable, requestId, retryAfterMs, details) {
   return new TalkoverError(code, message, { status, retryable, requestId, retryAfterMs, details });
 }
+
+// What the wasm refused (bad arguments, a failed call): its exports return one value, so an
+// export hands its TalkoverError to refuse() and returns nothing, and the caller, through
+// checked(), throws it. (A Result would cross as several values: src/bindings/mod.rs.)
+let refusal;
+
+export function refuse(error) {
+  refusal = error;
+}
+
+/** `value`, or, when the wasm returned nothing, the error it refused with, thrown. */
+export function checked(value) {
+  if (value !== undefined) return value;
+  const error = refusal;
+  refusal = undefined;
+  throw error;
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { ROOT, startEmulator } from '../support/emulator.mjs';
 
-const BUDGET = { constructor: 10, deleteAgent: 25 };
+const BUDGET = { constructor: 10, deleteAgent: 24 };
 let emu;
 before(async () => {
   emu = await startEmulator({ seed: 'empty' });
