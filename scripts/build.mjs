@@ -4,7 +4,8 @@
 // two, ESM and CommonJS, share one instance at run time: src/js/node.mjs). The Vercel Edge entry
 // is the workerd one with Vercel's
 // `.wasm?module` import; the declarations ship twice, as index.d.ts (ESM) and index.d.cts (the
-// `require` condition's CommonJS view); the command line is its own file (dist/cli.mjs).
+// `require` condition's CommonJS view); the command line (src/cli/) is bundled into its own file
+// (dist/cli.mjs).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +74,11 @@ await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: a
 await esbuild.build({ ...common, entryPoints: [at('src/js/node.mjs')], outfile: at('dist/node.mjs'), format: 'esm', platform: 'node', target: 'node20' });
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.ts'));
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.cts'));
-// The `talkover` command (Node only): its own file, importing the package by name (a
-// self-reference that lands on the node entry), so no other entry carries a byte of it.
-copyFileSync(at('src/cli/talkover.mjs'), at('dist/cli.mjs'));
+// The `talkover` command (Node only): src/cli/ bundled into its own file, not minified (it is
+// read in node_modules), the entry's `#!/usr/bin/env node` kept. The package stays an import by
+// name (a self-reference that lands on the node entry at run time), so no other entry carries a
+// byte of the command and the command carries no copy of the client.
+await esbuild.build({ entryPoints: [at('src/cli/talkover.mjs')], outfile: at('dist/cli.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', external: ['talkover-client'], logLevel: 'warning' });
 chmodSync(at('dist/cli.mjs'), 0o755);
 
 const size = (f) => {

@@ -1,0 +1,22 @@
+// The confirmation before a delete: --yes answers it; otherwise it asks on a terminal (y/N,
+// Ctrl-C at the prompt is no) and refuses with a UsageError when stdin is not one.
+import { createInterface } from 'node:readline/promises';
+import { UsageError } from './exit.mjs';
+
+export async function confirm(values, question) {
+  if (values.yes) return true;
+  if (!process.stdin.isTTY) {
+    throw new UsageError('refusing to delete without --yes: stdin is not a terminal');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const stop = new AbortController();
+  rl.on('SIGINT', () => stop.abort()); // Ctrl-C at the prompt: no
+  try {
+    const answer = await rl.question(`${question} [y/N] `, { signal: stop.signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
+}
