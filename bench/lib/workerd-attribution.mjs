@@ -8,8 +8,8 @@
 //   entry5      the same five times over, then the bare fetch
 //   trivial     a trivial wasm export (Cleanup.total()), then the bare fetch
 //   client      the whole deleteAgent
-import { Miniflare } from 'miniflare';
 import { DIST, ROOT, bundle, median } from './common.mjs';
+import { miniflare } from './workerd.mjs';
 
 const MODES = ['attempt', 'entry', 'entry5', 'trivial', 'client'];
 
@@ -58,14 +58,7 @@ export async function measureWorkerdAttribution(emu, { n = 1000, size = 100, war
   const b = await bundle('workerd-attribution', source, { worker: true });
   await emu.admin.reset(2 * MODES.length * (n + warm) + 10);
   await emu.admin.setLatency(0);
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: b.outfile,
-    modulesRoot: b.outdir,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2025-09-01',
-    bindings: { TOKEN: emu.token, BASE_URL: emu.url },
-  });
+  const mf = miniflare(b, { TOKEN: emu.token, BASE_URL: emu.url });
   try {
     let next = 1;
     const run = async (mode, count) => {

@@ -40,7 +40,8 @@ export default {
 };
 `;
 
-function miniflare(b, bindings) {
+/** A Miniflare (a real workerd) running bundle `b`, its .wasm a compiled module. */
+export function miniflare(b, bindings) {
   return new Miniflare({
     modules: true,
     scriptPath: b.outfile,
