@@ -2,6 +2,8 @@
 // bounded and redacted read), a wait, the caller's callbacks. None of it rejects with anything
 // the driver must catch, and none reads anything through Object.prototype.
 
+import { secretPattern } from './secret.js';
+
 /** Bodies are read up to this many bytes (16 MiB) and no further. */
 const BODY_CAP = 16 * 1024 * 1024;
 
@@ -192,7 +194,7 @@ function parse(text, secret) {
   } catch {
     return [NOT_JSON, null];
   }
-  const forms = pattern(secret);
+  const forms = secretPattern(secret);
   // Without a backslash every string of the body is a literal slice of the text.
   if (text.search(forms) < 0 && !text.includes('\\')) return [JSON_BODY, value];
   try {
@@ -201,15 +203,6 @@ function parse(text, secret) {
     // Too deep to walk: dropped rather than passed through.
     return [UNREDACTABLE, null];
   }
-}
-
-/**
- * `secret` as a server may echo it: as it is or percent-encoded, in any letter case (ASCII
- * case: the token is ASCII). src/proto/text.rs redacts the same in what the wasm reads.
- */
-function pattern(secret) {
-  const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
-  return new RegExp(`${literal(encodeURIComponent(secret))}|${literal(secret)}`, 'gi');
 }
 
 /** A copy of a parsed JSON value with every copy of the secret (`forms`) redacted, keys included. */

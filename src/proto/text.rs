@@ -2,30 +2,52 @@
 //! `str::find` (both large in wasm): redaction, a plain substring scan, decimal numbers, and
 //! percent-encoding of one URL component.
 
-/// Replaces every copy of `secret` in `text` with `[redacted]`: as it is and percent-encoded
-/// ([`push_component`]), each in any letter case (a server may echo a header upper-cased, or
-/// in a URL).
+/// Replaces every copy of `secret` in `text` with `[redacted]`: each of its bytes there as it
+/// is (ASCII letters in any case) or percent-encoded, so a header echoed upper-cased or the token
+/// put in a URL by any encoder is found too. `src/js/secret.js` matches the same way.
 pub fn redact(text: &mut String, secret: &str) {
-    let mut encoded = String::new();
-    push_component(&mut encoded, secret);
-    for needle in [secret, encoded.as_str()] {
-        redact_folded(text, needle);
+    let bytes = text.as_bytes();
+    let (mut clean, mut from, mut at) = (String::new(), 0, 0);
+    while at < bytes.len() {
+        match bytes
+            .get(at..)
+            .and_then(|rest| copy_of(rest, secret.as_bytes()))
+        {
+            // A copy starts and ends on ASCII bytes, hence on char boundaries.
+            Some(len) if len > 0 => {
+                clean.push_str(text.get(from..at).unwrap_or(""));
+                clean.push_str("[redacted]");
+                at += len;
+                from = at;
+            }
+            _ => at += 1,
+        }
+    }
+    if from > 0 {
+        clean.push_str(text.get(from..).unwrap_or(""));
+        *text = clean;
     }
 }
 
-fn redact_folded(text: &mut String, needle: &str) {
-    if needle.is_empty() || !contains(text, needle) {
-        return;
+/// The length of the copy of `secret` that `text` starts with, if it does (see [`redact`]).
+fn copy_of(text: &[u8], secret: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for &s in secret {
+        let b = *text.get(at)?;
+        if b.eq_ignore_ascii_case(&s) {
+            at += 1;
+            continue;
+        }
+        let &[b'%', high, low] = text.get(at..at + 3)? else {
+            return None;
+        };
+        let digit = |h: u8| char::from(h).to_digit(16);
+        if digit(high)? * 16 + digit(low)? != u32::from(s) {
+            return None;
+        }
+        at += 3;
     }
-    let mut rest = text.as_str();
-    let mut clean = String::with_capacity(rest.len());
-    while let Some(at) = find(rest, needle) {
-        clean.push_str(rest.get(..at).unwrap_or(""));
-        clean.push_str("[redacted]");
-        rest = rest.get(at + needle.len()..).unwrap_or("");
-    }
-    clean.push_str(rest);
-    *text = clean;
+    Some(at)
 }
 
 /// The byte offset of `needle` in `haystack`, ASCII letters compared without case (what the
@@ -139,6 +161,11 @@ mod tests {
         assert_eq!(text, "[redacted], [redacted] and talq_%2Bx%2f/ é");
         redact(&mut text, "talq_+x/");
         assert_eq!(text, "[redacted], [redacted] and [redacted]/ é");
+        let mut echoed = String::from("a talq_%21x%2a b TALQ_!X* c talq_%22!x* d");
+        redact(&mut echoed, "talq_\"!x*");
+        assert_eq!(echoed, "a talq_%21x%2a b TALQ_!X* c [redacted] d");
+        redact(&mut echoed, "talq_!x*");
+        assert_eq!(echoed, "a [redacted] b [redacted] c [redacted] d");
     }
 
     #[test]

@@ -11,7 +11,7 @@ import { startEmulator } from '../support/emulator.mjs';
 import { startHostile } from '../support/hostile.mjs';
 import { startWorker } from '../support/workerd.mjs';
 
-const TOKENS = ['talq_hostile_5b2e9d41', 'talq_q"uo\\te_7c1'];
+const TOKENS = ['talq_hostile_5b2e9d41', 'talq_q"uo\\te_7c1', "talq_st*r!('x')"];
 const NAMES = ['secrecy', 'redirects', 'responseLikes', 'bodies', 'inputs', 'pollution', 'plantedTraps'];
 const MIB = 1024 * 1024;
 let emu;
@@ -80,6 +80,8 @@ async function check(t, { env, out }) {
     for (const token of TOKENS) {
       assert.equal(text.includes(JSON.stringify(token).slice(1, -1).toLowerCase()), false, `token ${token} leaked`);
       assert.equal(text.includes(encodeURIComponent(token).toLowerCase()), false, `token ${token} leaked percent-encoded`);
+      const strict = encodeURIComponent(token).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+      assert.equal(text.includes(strict.toLowerCase()), false, `token ${token} leaked strictly percent-encoded`);
     }
     assert.match(text, /\[redacted\]/, 'the hostile server echoed nothing');
     const [all, deleted, training] = out.secrecy;

@@ -77,6 +77,9 @@ function send(res, status, headers, text) {
   res.end(text);
 }
 
+// Percent-encoded as RFC 3986 has it (`!'()*` too, unlike encodeURIComponent).
+const strictlyEncoded = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 function echoHeaders(token, type = 'application/json') {
   return { 'content-type': type, 'x-request-id': `${token.toUpperCase()} ${encodeURIComponent(token)}`, 'request-id': token, 'cf-ray': `Bearer ${token}` };
 }
@@ -98,7 +101,7 @@ function echoBody(token, path, method, status, agentStatus = 'draft') {
     error: status < 300 ? undefined : { message: token, details: [token] },
     errors: status < 300 ? undefined : { [token]: [`${token} is bad`] },
     data,
-    meta: { current_page: 1, per_page: 10, total: 1, last_page: 1, note: token, link: `/agents?token=${encodeURIComponent(token)}` },
+    meta: { current_page: 1, per_page: 10, total: 1, last_page: 1, note: token, link: `/agents?token=${strictlyEncoded(token)}` },
     pagination: { total: 0 },
   };
   // Calls in progress only for a `busy` agent (activeCalls), so a cleanup's calls check passes.
