@@ -125,6 +125,28 @@ extern "C" {
     fn sleep(ms: f64, signal: &JsValue) -> Promise;
 }
 
+// What io.js imports in turn: declared so that wasm-bindgen puts secret.js next to it.
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/secret.js")]
+extern "C" {
+    /// The redaction pattern of a token.
+    #[wasm_bindgen(js_name = secretPattern)]
+    fn secret_pattern(token: &str) -> js_sys::RegExp;
+}
+
+#[wasm_bindgen_test]
+fn the_redaction_pattern_finds_the_token_in_any_case_and_encoding() {
+    let pattern = secret_pattern("talq_a*b");
+    // A global pattern: `test` goes on from `lastIndex`, so each test starts at 0.
+    let finds = |text: &str| {
+        pattern.set_last_index(0);
+        pattern.test(text)
+    };
+    for echoed in ["talq_a*b", "TALQ_A%2Ab", "talq%5Fa%2ab"] {
+        assert!(finds(echoed), "{echoed}");
+    }
+    assert!(!finds("talq_a*c"));
+}
+
 #[wasm_bindgen_test]
 async fn the_drivers_wait_elapses_or_stops_at_an_abort() {
     assert_eq!(

@@ -37,8 +37,7 @@ pub fn start_cleanup(config: &str, agent_ids: JsValue, options: JsValue) -> Opti
     refused(try_start_cleanup(config, agent_ids, options))
 }
 
-/// [`start_cleanup`] for Rust callers: the run or the `TalkoverError`.
-pub fn try_start_cleanup(
+fn try_start_cleanup(
     config: &str,
     agent_ids: JsValue,
     options: JsValue,
@@ -89,7 +88,10 @@ impl Cleanup {
 
     /// The id of agent `index`.
     pub fn id(&self, index: u32) -> JsString {
-        self.id_of(index).as_str().into()
+        self.ids
+            .get(index as usize)
+            .map_or("", String::as_str)
+            .into()
     }
 
     /// The call that cleans agent `index`.

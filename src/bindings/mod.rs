@@ -10,7 +10,7 @@ mod values;
 mod work;
 
 pub use call::Call;
-pub use cleanup::{start_cleanup, try_start_cleanup, Cleanup};
+pub use cleanup::{start_cleanup, Cleanup};
 
 use crate::proto::options::Bag;
 use crate::proto::{endpoint, AgentQuery, ApiError, RequestSpec};

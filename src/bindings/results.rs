@@ -40,75 +40,24 @@ impl DeleteResult {
     }
 }
 
-/// `listAgents`: `{ data, meta }`.
-pub fn page(data: &JsValue, meta: &JsValue) -> JsValue {
-    sys::page(data, meta)
-}
-
-/// What the cleanup kept of an agent before changing it.
-pub struct Backup<'a> {
-    /// The agent as read.
-    pub agent: &'a JsValue,
-    /// Its trainings.
-    pub trainings: &'a JsValue,
-}
-
-/// `CleanupResult`: one agent's outcome.
-pub struct CleanupResult<'a> {
-    /// The agent.
-    pub agent_id: &'a str,
-    /// `deleted`, `skipped`, `failed` or `planned`.
-    pub outcome: &'static str,
-    /// An error code, `UNPUBLISH_FIRST`, or `null`.
-    pub reason: Option<&'static str>,
-    /// Left unpublished by this run.
-    pub unpublished: bool,
-    /// The backup, or `null`.
-    pub backup: Option<Backup<'a>>,
-    /// The `TalkoverError` behind a skip or failure, or `null`.
-    pub error: JsValue,
-}
-
-impl CleanupResult<'_> {
-    /// The JavaScript value.
-    pub fn to_js(&self) -> JsValue {
-        let none = Backup {
-            agent: &JsValue::NULL,
-            trainings: &JsValue::NULL,
-        };
-        let backup = self.backup.as_ref().unwrap_or(&none);
-        sys::cleanup_result(
-            self.agent_id,
-            self.outcome,
-            self.reason,
-            self.unpublished,
-            self.backup.is_some(),
-            backup.agent,
-            backup.trainings,
-            &self.error,
-        )
-    }
-}
-
+/// A `CleanupResult`: one agent's outcome, with its backup when it was backed up and the
+/// `TalkoverError` behind a skip or failure.
 pub(super) fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
     let details = w.details.clone();
     let error = verdict.error.map_or(JsValue::NULL, |error| {
         let details = error.status.map_or(JsValue::NULL, |_| details);
         to_js_error(Failure { error, details })
     });
-    let backup = verdict.backed_up.then_some(Backup {
-        agent: &w.agent,
-        trainings: &w.trainings,
-    });
-    CleanupResult {
-        agent_id: &w.id,
-        outcome: verdict.outcome.as_str(),
-        reason: verdict.reason,
-        unpublished: verdict.unpublished,
-        backup,
-        error,
-    }
-    .to_js()
+    sys::cleanup_result(
+        &w.id,
+        verdict.outcome.as_str(),
+        verdict.reason,
+        verdict.unpublished,
+        verdict.backed_up,
+        &w.agent,
+        &w.trainings,
+        &error,
+    )
 }
 
 pub(super) fn delete_result(reply: Reply, default_message: &str) -> DeleteResult {
@@ -122,7 +71,7 @@ pub(super) fn delete_result(reply: Reply, default_message: &str) -> DeleteResult
         already_deleted: reply.already_deleted,
         request_id: reply.request_id,
         republished: None,
-        republish_error: JsValue::UNDEFINED,
+        republish_error: JsValue::NULL,
     }
 }
 
@@ -130,7 +79,7 @@ pub(super) fn single(shape: Shape, reply: Reply) -> JsValue {
     match shape {
         Shape::Deleted(message) => delete_result(reply, message).to_js(),
         Shape::Data => data_of(&reply.body),
-        Shape::Page => page(
+        Shape::Page => sys::page(
             &data_of(&reply.body),
             &reply.body.get("meta").unwrap_or(JsValue::NULL),
         ),
