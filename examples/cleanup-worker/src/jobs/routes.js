@@ -10,7 +10,7 @@ import { workerError } from '../errors.js';
 import { errorResponse, json } from '../http.js';
 import { readJson } from '../request.js';
 import { FINISHED, instanceOf, pause, recordFinal, resume, startInstance, statusOf, terminate, workflowOf } from './control.js';
-import { openRecord } from './record.js';
+import { openRecord, scrubberOf } from './record.js';
 import { agentsPerStep } from './select.js';
 import { jobRequest } from './request.js';
 
@@ -64,7 +64,7 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
 async function createJob(request, env) {
   const body = await readJson(request);
   if (body instanceof Response) return body;
-  const parsed = jobRequest(body);
+  const parsed = jobRequest(body, scrubberOf(env));
   if (parsed.problem) return errorResponse(400, 'INVALID_ARGUMENT', parsed.problem);
   const jobId = `job-${crypto.randomUUID()}`;
   const started = await startJob(env, { ...parsed, jobId, source: 'api', createdAt: new Date().toISOString() });
