@@ -55,6 +55,9 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
     const { status } = await startInstance(env, jobId);
     return { jobId, status };
   } catch (err) {
+    // A start that raced this one past the check above (a cron run delivered twice) owns the
+    // instance, and the record is its record: leave it.
+    if (await instanceOf(env, jobId)) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
     // No instance: no record either, so the same job (a retried cron run) can start again.
     await record.remove([record.prefix + 'job.json', record.prefix + 'ids.json']).catch(() => {});
     throw err;
