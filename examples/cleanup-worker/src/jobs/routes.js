@@ -17,9 +17,8 @@ import { jobRequest } from './request.js';
 const JOB_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$/;
 const ACTIONS = { pause, resume, terminate };
 
-/** The route of a /jobs path (`parts` without the leading empty segment), or null. */
+/** The route of a /jobs path (`parts` without the leading empty segment, parts[0] 'jobs'), or null. */
 export function matchJobRoute(parts) {
-  if (parts[0] !== 'jobs') return null;
   if (parts.length === 1) return { name: 'job-create', method: 'POST' };
   const jobId = parts[1];
   if (parts.length === 2) return { name: 'job-status', method: 'GET', jobId };

@@ -2,14 +2,17 @@
 // each batch in its own step. The platform checkpoints every step, retries a failed one (the
 // batch reconciles with what its earlier attempt recorded, see batch.js) and keeps the instance
 // across restarts; rate-limited agents wait in a step.sleep, not in a busy retry. Steps return
-// counts and ids only; reports and backups go to R2 as the batches run.
+// only what the next steps need (the plan, paging, deferred ids); reports and backups go to R2
+// as the batches run.
 import { WorkflowEntrypoint } from 'cloudflare:workers';
 import { stripError } from '../errors.js';
-import { STEP_RETRIES, cleanBatchPass } from './batch.js';
+import { cleanBatchPass } from './batch.js';
 import { recordFinal } from './control.js';
 import { openRecord, pad } from './record.js';
 import { planBatches, selectPages } from './select.js';
 
+/** Retries of a step by the platform (on top of the client's retries per request). */
+const STEP_RETRIES = 3;
 const STEP = { retries: { limit: STEP_RETRIES, delay: '2 seconds', backoff: 'exponential' }, timeout: '15 minutes' };
 /** Passes per batch: the first, then up to this many more for rate-limited agents. */
 const MAX_PASSES = 6;
