@@ -62,14 +62,14 @@ export class CleanupJob extends WorkflowEntrypoint {
 }
 
 /**
- * A step body whose failure reaches the platform (which keeps it, and shows it in the
- * instance's status) only as `CODE: message`, bounded and cleaned of every secret: a client
- * error's message is upstream text.
+ * A step body whose output and failure the platform keeps (and shows a failure in the instance's
+ * status) only scrubbed of every secret: the output as the record's scrub leaves it, a failure
+ * as `CODE: message`, bounded (a client error's message is upstream text).
  */
 function scrubbed(record, body) {
   return async (ctx) => {
     try {
-      return await body(ctx);
+      return record.scrub(await body(ctx));
     } catch (err) {
       const { code, message } = stripError(err);
       throw new Error(`${record.scrub(code)}: ${record.scrub(message)}`);
