@@ -93,8 +93,7 @@ async function jobStatus(env, record, job) {
 
 async function control(env, record, match) {
   const instance = await instanceOf(env, record.jobId);
-  const final = await record.getJson('final.json');
-  const status = instance ? (await statusOf(instance)).status : (final?.status ?? 'unknown');
+  const status = instance ? (await statusOf(instance)).status : ((await record.getJson('final.json'))?.status ?? 'unknown');
   if (!instance || FINISHED.has(status)) {
     return errorResponse(409, 'JOB_FINISHED', `The job is ${status}; it cannot be changed any more.`);
   }
