@@ -160,15 +160,29 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
   const logs = [];
   try {
     const mf = await worker({ TALKOVER_MAX_RETRIES: '1' }, persist, { upstream: echo.url, logs });
+    const texts = [];
+    // A search or an id holding a secret is refused: the record keeps the request scrubbed and
+    // the job runs from that copy, so it would search for (and delete) something else.
+    for (const body of [
+      { filter: { search: CALLER_SECRET }, dryRun: false },
+      { filter: { search: `sb-${DEMO_TOKEN}` }, dryRun: false },
+      { agentIds: ['ok-1', `ok-${CALLER_SECRET}`], dryRun: false },
+    ]) {
+      const res = await call(mf, 'POST', '/jobs', { body });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.error.code, 'INVALID_ARGUMENT');
+      texts.push(res.text, [...res.headers].join('\n'));
+    }
+    assert.deepEqual(echo.requests, [], 'nothing sent, so nothing deleted');
+    assert.deepEqual((await (await mf.getR2Bucket('JOBS_BUCKET')).list()).objects, [], 'nothing recorded');
     const jobs = [
       await startJob(mf, { agentIds: ['ok-1', 'pub-2', 'x-fail-409', 'gone-2', 'ok-3'], unpublish: true, dryRun: false }),
       await startJob(mf, { filter: { sandbox: true } }),
-      await startJob(mf, { filter: { search: CALLER_SECRET }, dryRun: false }),
+      await startJob(mf, { filter: { sandbox: true }, dryRun: false }),
     ];
     // A selection that fails with an echoing error: the platform keeps the step's error and
     // shows it in the job's status.
     const failing = await startJob(mf, { filter: { search: 'list-fail-500' } });
-    const texts = [];
     const errored = await waitForJob(mf, failing);
     assert.equal(errored.status, 'errored', JSON.stringify(errored));
     assert.match(String(errored.error), /SERVER_ERROR/);
@@ -185,6 +199,8 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
     assert.deepEqual(report.map((l) => [l.agentId, l.outcome]), [['ok-1', 'deleted'], ['pub-2', 'deleted'], ['x-fail-409', 'failed'], ['gone-2', 'deleted'], ['ok-3', 'deleted']]);
     assert.equal((await lines(mf, `/jobs/${jobs[0]}/backup`)).length, 5);
     assert.deepEqual((await lines(mf, `/jobs/${jobs[1]}/report`)).map((l) => [l.agentId, l.outcome]), [['sb-echo-1', 'planned'], ['sb-echo-fail-500', 'planned']]);
+    assert.deepEqual((await lines(mf, `/jobs/${jobs[2]}/report`)).map((l) => [l.agentId, l.outcome]), [['sb-echo-1', 'deleted'], ['sb-echo-fail-500', 'failed']]);
+    assert.equal((await lines(mf, `/jobs/${jobs[2]}/backup`)).length, 2);
     await dispose(mf);
     const stored = filesUnder(persist);
     assert.ok(stored.some((f) => f.text.includes('x-fail-409')), 'the persisted record is readable here');

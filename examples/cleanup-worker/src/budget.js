@@ -1,5 +1,5 @@
 // The subrequest budget (SUBREQUEST_BUDGET, default 50: the Workers free plan's limit per
-// invocation; 10,000 on paid plans). One Meter per request or cron event: it is the client's
+// invocation; 10,000 on paid plans). One Meter per request or job step: it is the client's
 // `fetch`, counts every upstream request (retries and listing pages included) and refuses any
 // past the budget, so the budget can never be exceeded. Callers plan with it first: work is
 // only started when its worst case (every step, every retry) fits what is left, so nothing is

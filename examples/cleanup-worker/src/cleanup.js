@@ -1,4 +1,4 @@
-// client.cleanupAgents under the subrequest budget, for POST /cleanup and the cron run. The
+// client.cleanupAgents under the subrequest budget, for POST /cleanup. The
 // distinct ids run in batches: each batch is as many agents as fit what is left of the budget
 // at the worst case of every step of every agent (retries and the restore of a failed delete
 // included), so an agent is only started when it can be finished. Ids that do not fit are

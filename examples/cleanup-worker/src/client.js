@@ -1,4 +1,4 @@
-// The TalkoverClient made from env (one per request / cron event), sending through the
+// The TalkoverClient made from env (one per request / job step), sending through the
 // invocation's subrequest Meter.
 import { TalkoverClient } from 'talkover-client';
 import { Meter } from './budget.js';

@@ -17,7 +17,8 @@
 // budget.js, the cron (which starts a job) in scheduled.js, response and log helpers in
 // http.js, the scrub in scrub.js. Durable cleanup jobs (routes, Workflow, R2 record) are in jobs/.
 //
-// Nothing mutable lives at module scope: a TalkoverClient is made per request / per cron event.
+// Nothing mutable lives at module scope: a TalkoverClient is made per request / per job step
+// (the cron event only starts a job).
 import { callerAuthorized, corsHeaders, preflight } from './auth.js';
 import { stringSetting } from './config.js';
 import { failure } from './errors.js';

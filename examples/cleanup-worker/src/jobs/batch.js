@@ -12,16 +12,14 @@ import { intSetting } from '../config.js';
 import { stripError } from '../errors.js';
 import { pad } from './record.js';
 
-/** Retries of a batch step by the platform (on top of the client's retries per request). */
-export const STEP_RETRIES = 3;
 const TERMINATE_POLL_MS = 500;
 const MAX_WAIT_MS = 86_400_000;
 
 /**
  * Cleans `ids` (null: all of batch `n`; else what an earlier pass deferred). Throws, so the platform
  * retries the step, when upstream failures that may pass remain and attempts are left. Returns
- * `{ counts, deferred, retryAfterMs, halted }`: `deferred` are the rate-limited ids for the next
- * pass, after a step.sleep of `retryAfterMs`.
+ * `{ deferred, retryAfterMs, halted }`: `deferred` are the rate-limited ids for the next pass,
+ * after a step.sleep of `retryAfterMs` (the counts are in the pass's report, record.settlePass).
  */
 export async function cleanBatchPass(env, record, job, { n, pass, ids, finalAttempt, finalPass }) {
   const batchIds = (await record.getJson(`batches/${pad(n)}.json`)) ?? [];
@@ -40,7 +38,6 @@ export async function cleanBatchPass(env, record, job, { n, pass, ids, finalAtte
   await record.settlePass(n, pass, { backups: new Map([...prior, ...fresh]), lines });
   if (halted) await record.putJson('halted.json', { batch: n, pass });
   return {
-    counts: countOf(lines),
     deferred: deferred.map((s) => s.line.agentId),
     retryAfterMs: Math.min(MAX_WAIT_MS, Math.max(1000, ...deferred.map((s) => s.retryAfterMs))),
     halted,
@@ -109,9 +106,4 @@ function settle(r, prior, job) {
     budget: r.outcome === 'skipped' && reason === 'ABORTED',
     retryAfterMs: Number(error?.retryAfterMs) || 0,
   };
-}
-
-function countOf(lines) {
-  const count = (outcome) => lines.filter((l) => l.outcome === outcome).length;
-  return { deleted: count('deleted'), skipped: count('skipped'), failed: count('failed'), planned: count('planned') };
 }

@@ -1,7 +1,9 @@
 // The body of POST /jobs, checked before anything is started: own properties only, known fields
 // only, every type checked, exactly one of `filter` and `agentIds`. Messages name the rule that
-// was broken and never echo what was sent.
-import { idsProblem } from '../request.js';
+// was broken and never echo what was sent. The record keeps the request scrubbed of secrets
+// and the job runs from that copy, so a search or an id the scrub would change is refused: the
+// job would otherwise search for, or delete, something else.
+import { idsProblem, scrubChanges } from '../request.js';
 
 /** The most ids one job takes. */
 const MAX_JOB_IDS = 10_000;
@@ -10,9 +12,13 @@ const FILTER_FIELDS = new Set(['status', 'sandbox', 'olderThanDays', 'search']);
 const STATUSES = new Set(['draft', 'published']);
 const MAX_DAYS = 36_500;
 const MAX_SEARCH = 256;
+const SECRET_FREE = "free of the Worker's secrets (the token and the caller secret).";
 
-/** `{ filter, agentIds, unpublish, dryRun }` (one of filter/agentIds null), or `{ problem }`. */
-export function jobRequest(body) {
+/**
+ * `{ filter, agentIds, unpublish, dryRun }` (one of filter/agentIds null), or `{ problem }`.
+ * `scrub`: the record's secret scrub.
+ */
+export function jobRequest(body, scrub) {
   const fields = fieldsProblem(body, JOB_FIELDS, 'the fields are filter, agentIds, unpublish and dryRun');
   if (fields) return { problem: fields };
   const own = (key, fallback) => (Object.hasOwn(body, key) ? body[key] : fallback);
@@ -23,11 +29,13 @@ export function jobRequest(body) {
   const dryRun = own('dryRun', true);
   if (typeof unpublish !== 'boolean' || typeof dryRun !== 'boolean') return { problem: 'unpublish and dryRun must be booleans.' };
   if (filter !== undefined) {
-    const checked = filterOf(filter);
+    const checked = filterOf(filter, scrub);
     return checked.problem ? checked : { filter: checked.filter, agentIds: null, unpublish, dryRun };
   }
   const problem = idsProblem(agentIds, MAX_JOB_IDS, 'job');
-  return problem ? { problem } : { filter: null, agentIds: [...new Set(agentIds)], unpublish, dryRun };
+  if (problem) return { problem };
+  if (agentIds.some((id) => scrubChanges(id, scrub))) return { problem: `Every agent id must be ${SECRET_FREE}` };
+  return { filter: null, agentIds: [...new Set(agentIds)], unpublish, dryRun };
 }
 
 function fieldsProblem(value, allowed, which) {
@@ -37,7 +45,7 @@ function fieldsProblem(value, allowed, which) {
 }
 
 /** A filter with at least one criterion, each of the right type and range. */
-function filterOf(raw) {
+function filterOf(raw, scrub) {
   const problem = fieldsProblem(raw, FILTER_FIELDS, 'filter fields are status, sandbox, olderThanDays and search');
   if (problem) return { problem: `filter: ${problem}` };
   const filter = {};
@@ -53,5 +61,6 @@ function filterOf(raw) {
   if (search !== undefined && !(typeof search === 'string' && search.length > 0 && search.length <= MAX_SEARCH && search.isWellFormed())) {
     return { problem: `filter.search must be a non-empty, well-formed string of at most ${MAX_SEARCH} characters.` };
   }
+  if (search !== undefined && scrubChanges(search, scrub)) return { problem: `filter.search must be ${SECRET_FREE}` };
   return { filter };
 }

@@ -10,16 +10,15 @@ import { workerError } from '../errors.js';
 import { errorResponse, json } from '../http.js';
 import { readJson } from '../request.js';
 import { FINISHED, instanceOf, pause, recordFinal, resume, startInstance, statusOf, terminate, workflowOf } from './control.js';
-import { openRecord } from './record.js';
+import { openRecord, scrubberOf } from './record.js';
 import { agentsPerStep } from './select.js';
 import { jobRequest } from './request.js';
 
 const JOB_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$/;
 const ACTIONS = { pause, resume, terminate };
 
-/** The route of a /jobs path (`parts` without the leading empty segment), or null. */
+/** The route of a /jobs path (`parts` without the leading empty segment, parts[0] 'jobs'), or null. */
 export function matchJobRoute(parts) {
-  if (parts[0] !== 'jobs') return null;
   if (parts.length === 1) return { name: 'job-create', method: 'POST' };
   const jobId = parts[1];
   if (parts.length === 2) return { name: 'job-status', method: 'GET', jobId };
@@ -55,6 +54,9 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
     const { status } = await startInstance(env, jobId);
     return { jobId, status };
   } catch (err) {
+    // A start that raced this one past the check above (a cron run delivered twice) owns the
+    // instance, and the record is its record: leave it.
+    if (await instanceOf(env, jobId)) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
     // No instance: no record either, so the same job (a retried cron run) can start again.
     await record.remove([record.prefix + 'job.json', record.prefix + 'ids.json']).catch(() => {});
     throw err;
@@ -64,7 +66,7 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
 async function createJob(request, env) {
   const body = await readJson(request);
   if (body instanceof Response) return body;
-  const parsed = jobRequest(body);
+  const parsed = jobRequest(body, scrubberOf(env));
   if (parsed.problem) return errorResponse(400, 'INVALID_ARGUMENT', parsed.problem);
   const jobId = `job-${crypto.randomUUID()}`;
   const started = await startJob(env, { ...parsed, jobId, source: 'api', createdAt: new Date().toISOString() });
@@ -91,8 +93,7 @@ async function jobStatus(env, record, job) {
 
 async function control(env, record, match) {
   const instance = await instanceOf(env, record.jobId);
-  const final = await record.getJson('final.json');
-  const status = instance ? (await statusOf(instance)).status : (final?.status ?? 'unknown');
+  const status = instance ? (await statusOf(instance)).status : ((await record.getJson('final.json'))?.status ?? 'unknown');
   if (!instance || FINISHED.has(status)) {
     return errorResponse(409, 'JOB_FINISHED', `The job is ${status}; it cannot be changed any more.`);
   }

@@ -1,26 +1,25 @@
 // Selecting a job's agents and cutting them into batches. A filter job pages through the list
 // API, as many pages per step as the step's subrequest budget allows (retries counted), and
 // keeps the agents the filter matches (checked again here, whatever the API did with it); the
-// matched ids go to R2, the step returns counts. The plan then cuts the distinct ids into
+// matched ids go to R2, the step returns where to go on. The plan then cuts the distinct ids into
 // batches sized so that every agent of a batch can finish within one step's budget.
 import { Meter } from '../budget.js';
 import { makeClient } from '../client.js';
 import { intSetting } from '../config.js';
 import { configError } from '../errors.js';
-import { idProblem } from '../request.js';
+import { idProblem, scrubChanges } from '../request.js';
 import { pad } from './record.js';
 
 const DAY_MS = 86_400_000;
 const PER_PAGE = 100;
 const MAX_PAGES_PER_STEP = 20;
 
-/** Reads list pages from `page` on; `{ nextPage, complete, matched, unusable }`. */
+/** Reads list pages from `page` on; `{ nextPage, complete }`. */
 export async function selectPages(env, record, job, page) {
   const { client, meter } = makeClient(env);
   const pages = Math.min(MAX_PAGES_PER_STEP, Math.floor(meter.budget / meter.attempts));
   if (pages < 1) throw new Error(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one list page in a step.`);
   const matched = [];
-  let unusable = 0;
   let complete = false;
   let next = page;
   for (; next < page + pages && !complete; next++) {
@@ -29,14 +28,11 @@ export async function selectPages(env, record, job, page) {
     if (job.filter.search !== undefined) query.search = job.filter.search;
     const { data, meta } = await client.listAgents(query);
     const agents = Array.isArray(data) ? data : [];
-    for (const agent of agents.filter((a) => matches(a, job))) {
-      if (usable(agent.id, record)) matched.push(agent.id);
-      else unusable += 1;
-    }
+    for (const agent of agents) if (matches(agent, job) && usable(agent.id, record)) matched.push(agent.id);
     complete = agents.length === 0 || !meta || !(next < meta.last_page);
   }
   await record.putJson(`selection/${pad(page)}.json`, matched);
-  return { nextPage: next, complete, matched: matched.length, unusable };
+  return { nextPage: next, complete };
 }
 
 /** Whether `agent` is one the job's filter selects. */
@@ -58,7 +54,7 @@ function matches(agent, job) {
  * secret inside any string it returns, so such an id no longer names the agent it came from).
  */
 function usable(id, record) {
-  return idProblem(id) === null && !id.includes('[redacted') && record.scrub(id) === id;
+  return idProblem(id) === null && !id.includes('[redacted') && !scrubChanges(id, record.scrub);
 }
 
 /**

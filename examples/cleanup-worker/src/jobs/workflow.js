@@ -2,14 +2,17 @@
 // each batch in its own step. The platform checkpoints every step, retries a failed one (the
 // batch reconciles with what its earlier attempt recorded, see batch.js) and keeps the instance
 // across restarts; rate-limited agents wait in a step.sleep, not in a busy retry. Steps return
-// counts and ids only; reports and backups go to R2 as the batches run.
+// only what the next steps need (the plan, paging, deferred ids); reports and backups go to R2
+// as the batches run.
 import { WorkflowEntrypoint } from 'cloudflare:workers';
 import { stripError } from '../errors.js';
-import { STEP_RETRIES, cleanBatchPass } from './batch.js';
+import { cleanBatchPass } from './batch.js';
 import { recordFinal } from './control.js';
 import { openRecord, pad } from './record.js';
 import { planBatches, selectPages } from './select.js';
 
+/** Retries of a step by the platform (on top of the client's retries per request). */
+const STEP_RETRIES = 3;
 const STEP = { retries: { limit: STEP_RETRIES, delay: '2 seconds', backoff: 'exponential' }, timeout: '15 minutes' };
 /** Passes per batch: the first, then up to this many more for rate-limited agents. */
 const MAX_PASSES = 6;
@@ -59,14 +62,14 @@ export class CleanupJob extends WorkflowEntrypoint {
 }
 
 /**
- * A step body whose failure reaches the platform (which keeps it, and shows it in the
- * instance's status) only as `CODE: message`, bounded and cleaned of every secret: a client
- * error's message is upstream text.
+ * A step body whose output and failure the platform keeps (and shows a failure in the instance's
+ * status) only scrubbed of every secret: the output as the record's scrub leaves it, a failure
+ * as `CODE: message`, bounded (a client error's message is upstream text).
  */
 function scrubbed(record, body) {
   return async (ctx) => {
     try {
-      return await body(ctx);
+      return record.scrub(await body(ctx));
     } catch (err) {
       const { code, message } = stripError(err);
       throw new Error(`${record.scrub(code)}: ${record.scrub(message)}`);
