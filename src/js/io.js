@@ -2,6 +2,7 @@
 // bounded and redacted read), a wait, the caller's callbacks. None of it rejects with anything
 // the driver must catch, and none reads anything through Object.prototype.
 
+import { Cancel } from './cancel.js';
 import { secretPattern } from './secret.js';
 
 /** Bodies are read up to this many bytes (16 MiB) and no further. */
@@ -20,12 +21,15 @@ const TIMEOUT = 8;
 const NETWORK = 9;
 
 /**
- * The `init` of a request. Null-prototype objects: no setter planted on Object.prototype sees
- * the Authorization header, and fetch reads no option (body, credentials...) from there.
+ * The `init` of a request, with what `cancel` needs in it (a signal, or in Node a dispatcher).
+ * Null-prototype objects: no setter planted on Object.prototype sees the Authorization header,
+ * and fetch reads no option (body, credentials...) from there.
  */
-function requestInit(method, authorization, signal) {
+function requestInit(method, authorization, cancel, fetchFn) {
   const headers = { __proto__: null, Authorization: authorization, Accept: 'application/json' };
-  return { __proto__: null, method, headers, signal, redirect: 'manual' };
+  const init = { __proto__: null, method, headers, redirect: 'manual' };
+  cancel.arm(init, fetchFn);
+  return init;
 }
 
 /**
@@ -37,7 +41,7 @@ function requestInit(method, authorization, signal) {
 export function attempt(fetchFn, request, signal) {
   const [timeoutMs, method, url, token] = request.split('\n');
   if (signal?.aborted) return Promise.resolve(packed([null, null, null, ABORTED, null, null]));
-  const controller = new AbortController();
+  const cancel = new Cancel();
   return new Promise((resolve) => {
     let done = false;
     // The first of: the response read, the timeout, the caller's abort. One promise, no race.
@@ -48,7 +52,7 @@ export function attempt(fetchFn, request, signal) {
       if (signal) offAbort(signal, abort);
       if (typeof read === 'number') {
         // Frees the connection of a request nobody waits for any more.
-        controller.abort();
+        cancel.fire();
         read = [null, null, null, signal?.aborted ? ABORTED : read, null, null];
       }
       resolve(packed(read));
@@ -58,7 +62,7 @@ export function attempt(fetchFn, request, signal) {
     const timer = setTimeout(finish, Number(timeoutMs), TIMEOUT);
     if (signal) onAbort(signal, abort);
     try {
-      const init = requestInit(method, `Bearer ${token}`, controller.signal);
+      const init = requestInit(method, `Bearer ${token}`, cancel, fetchFn);
       Promise.resolve(callFetch(fetchFn, url, init)).then((response) => receive(response, token)).then(finish, failed);
     } catch (error) {
       failed(error);
