@@ -77,7 +77,8 @@ export function attempt(fetchFn, request, signal) {
  */
 function packed([status, requestId, retryAfter, kind, body, detail]) {
   const jitter = Math.floor(Math.random() * 1e6);
-  return [[status ?? '', kind, Date.now(), jitter, requestId ?? '', retryAfter ?? '', detail ?? ''].join('\n'), body ?? null];
+  // A template, not Array#join (which costs a few µs a call here, measured).
+  return [`${status ?? ''}\n${kind}\n${Date.now()}\n${jitter}\n${requestId ?? ''}\n${retryAfter ?? ''}\n${detail ?? ''}`, body ?? null];
 }
 
 function callFetch(fetchFn, url, init) {
@@ -119,7 +120,8 @@ async function receive(response, secret) {
   const status = statusOf(response);
   if (status === null) return [null, null, null, NOT_A_RESPONSE, null];
   const requestId = header(response, 'x-request-id') ?? header(response, 'request-id') ?? header(response, 'cf-ray');
-  const retryAfter = header(response, 'retry-after');
+  // Only an error's (a success has no use for it).
+  const retryAfter = status >= 200 && status < 300 ? null : header(response, 'retry-after');
   const head = [status, requestId, retryAfter];
   if (response.redirected === true || response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
     discard(response);

@@ -6,11 +6,14 @@
 const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
 const eachWay = (c) => (c > '\x7f' ? literal(c) : `(?:${literal(c)}|%${c.charCodeAt(0).toString(16).padStart(2, '0')})`);
 
-let last = { key: null, pattern: null };
+const NONE = [];
+let last = { token: null, more: NONE, pattern: null };
 
 /** One global, case-insensitive pattern of `token`, and of the `more` forms given (tried first). */
-export function secretPattern(token, more = []) {
-  const key = [token, ...more].join('\n');
-  if (last.key !== key) last = { key, pattern: new RegExp([...more.map(literal), [...token].map(eachWay).join('')].join('|'), 'gi') };
+export function secretPattern(token, more = NONE) {
+  // The last one again, as a rule: every response of a client's calls asks for its token's.
+  if (token !== last.token || more !== last.more) {
+    last = { token, more, pattern: new RegExp([...more.map(literal), [...token].map(eachWay).join('')].join('|'), 'gi') };
+  }
   return last.pattern;
 }
