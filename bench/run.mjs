@@ -141,6 +141,8 @@ const coldRow = (figure, c, extra) =>
 if (!failed('coldStartNode')) {
   const c = results.coldStartNode;
   coldRow('Node cold start: import+first deleteAgent vs first fetch', c, `import ${ms(c.medianImportMs)}`);
+  row('  a one-line package imported the same way, then the fetch, vs first fetch', signedMs(c.packageDeltaMs));
+  row('  talkover vs that one-line package (median of pairs)', `${signedMs(c.overPackageMs.median)} (IQR ${signedMs(c.overPackageMs.iqr[0])}..${signedMs(c.overPackageMs.iqr[1])})`);
 }
 if (!failed('coldStartWorkerd')) {
   const c = results.coldStartWorkerd;

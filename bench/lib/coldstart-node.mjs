@@ -4,8 +4,15 @@
 // parsed body. Runs alternate, in pairs; the figure is the median of the per-pair differences
 // (robust to the machine's load drifting during the run: each pair ran back to back), next to
 // the difference of the medians, and the inter-quartile range of the pair differences.
+// The yardstick of what any package costs: a one-line package imported by name the same way,
+// then the bare fetch. Every child runs in bench/.out/cold/, whose node_modules holds that
+// package and talkover-client (a link to the repository), so both resolve alike.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT, median } from './common.mjs';
+
+const COLD = join(ROOT, 'bench', '.out', 'cold');
 
 const clientCode = (url, token, id) => `
 const t0 = performance.now();
@@ -17,18 +24,30 @@ const t2 = performance.now();
 if (!r.success) process.exit(2);
 console.log(JSON.stringify({ firstCallMs: t2 - t0, importMs: t1 - t0 }));
 `;
-const bareCode = (url, token, id) => `
+const bareCode = (url, token, id, before = '') => `
 const t0 = performance.now();
+${before}
 const res = await fetch(${JSON.stringify(`${url}/api/v1/agents/${id}`)}, { method: 'DELETE', headers: { Authorization: ${JSON.stringify(`Bearer ${token}`)} } });
 const body = await res.json();
 const t2 = performance.now();
 if (!body.success) process.exit(2);
 console.log(JSON.stringify({ firstCallMs: t2 - t0, importMs: 0 }));
 `;
+const packageCode = (url, token, id) => bareCode(url, token, id, "await import('one-line');");
+
+/** bench/.out/cold/node_modules: `one-line` (one export, ESM, `exports` like ours) and a link to this package. */
+function prepare() {
+  rmSync(COLD, { recursive: true, force: true });
+  const pkg = join(COLD, 'node_modules', 'one-line');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'one-line', version: '1.0.0', type: 'module', exports: { node: { import: './index.mjs' }, default: './index.mjs' } }));
+  writeFileSync(join(pkg, 'index.mjs'), 'export const one = 1;\n');
+  symlinkSync(ROOT, join(COLD, 'node_modules', 'talkover-client'), 'dir');
+}
 
 function runChild(code) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: COLD, encoding: 'utf8' });
   const processMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`cold-start child failed (${r.status}): ${r.stderr}`);
   return { ...JSON.parse(r.stdout.trim().split('\n').pop()), processMs };
@@ -42,19 +61,22 @@ export function pairDeltas(a, b) {
 }
 
 export async function measureNodeColdStart(emu, { runs = 15 } = {}) {
-  await emu.admin.reset(2 * runs + 10);
+  prepare();
+  await emu.admin.reset(3 * runs + 10);
   await emu.admin.setLatency(0);
   let k = 0;
   const id = () => `bench-agent-${String(++k).padStart(6, '0')}`;
-  const res = { talkover: [], fetch: [] };
+  const res = { talkover: [], fetch: [], package: [] };
+  const code = { talkover: clientCode, fetch: bareCode, package: packageCode };
   runChild(bareCode(emu.url, emu.token, id())); // untimed: page cache warm-up for node itself
   for (let i = 0; i < runs; i++) {
-    for (const mode of i % 2 ? ['fetch', 'talkover'] : ['talkover', 'fetch']) {
-      res[mode].push(runChild((mode === 'talkover' ? clientCode : bareCode)(emu.url, emu.token, id())));
+    for (const mode of i % 2 ? ['fetch', 'package', 'talkover'] : ['talkover', 'package', 'fetch']) {
+      res[mode].push(runChild(code[mode](emu.url, emu.token, id())));
     }
   }
   const med = (mode, key) => median(res[mode].map((r) => r[key]));
-  const pairs = pairDeltas(res.talkover.map((r) => r.firstCallMs), res.fetch.map((r) => r.firstCallMs));
+  const first = (mode) => res[mode].map((r) => r.firstCallMs);
+  const pairs = pairDeltas(first('talkover'), first('fetch'));
   return {
     runs,
     medianMs: { talkover: med('talkover', 'firstCallMs'), fetch: med('fetch', 'firstCallMs') },
@@ -63,6 +85,9 @@ export async function measureNodeColdStart(emu, { runs = 15 } = {}) {
     deltaMs: pairs.median,
     deltaIqrMs: pairs.iqr,
     deltaOfMediansMs: med('talkover', 'firstCallMs') - med('fetch', 'firstCallMs'),
+    // The yardstick: a one-line package then the fetch, vs the fetch; and talkover vs it.
+    packageDeltaMs: pairDeltas(first('package'), first('fetch')).median,
+    overPackageMs: pairDeltas(first('talkover'), first('package')),
     samples: { talkover: res.talkover.map((r) => r.firstCallMs), fetch: res.fetch.map((r) => r.firstCallMs) },
   };
 }
