@@ -58,14 +58,6 @@ const oneErrorClass = {
     b.onResolve({ filter: /snippets\/.*\/src\/js\/\w+\.js$/ }, (a) => ({ path: at(`src/js/${a.path.split('/').pop()}`) }));
   },
 };
-// Node's entries cancel a request through undici's dispatcher rather than a signal: io.js's
-// './cancel.js' is src/js/cancel-node.js there (which falls back on cancel.js itself).
-const nodeCancel = {
-  name: 'node-cancel',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/cancel\.js$/ }, (a) => (/[\\/]io\.js$/.test(a.importer) ? { path: at('src/js/cancel-node.js') } : undefined));
-  },
-};
 const common = { bundle: true, minify: true, legalComments: 'none', target: 'es2022', plugins: [oneErrorClass], logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: [at('src/js/browser.js')], outfile: at('dist/browser.mjs'), format: 'esm', platform: 'browser' });
 await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/workerd.mjs'), format: 'esm', platform: 'neutral', external: ['./talkover_client_bg.wasm'] });
@@ -77,9 +69,9 @@ const vercelWasm = {
   },
 };
 await esbuild.build({ ...common, entryPoints: [at('src/js/workerd.js')], outfile: at('dist/edge-light.mjs'), format: 'esm', platform: 'neutral', plugins: [oneErrorClass, vercelWasm] });
-await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', plugins: [oneErrorClass, nodeCancel], logOverride: { 'empty-import-meta': 'silent' } });
+await esbuild.build({ ...common, entryPoints: [at('src/js/node.js')], outfile: at('dist/node.cjs'), format: 'cjs', platform: 'node', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
 // The Node ESM entry is a bundle of its own (not a wrapper of node.cjs): see src/js/node.mjs.
-await esbuild.build({ ...common, entryPoints: [at('src/js/node.mjs')], outfile: at('dist/node.mjs'), format: 'esm', platform: 'node', target: 'node20', plugins: [oneErrorClass, nodeCancel] });
+await esbuild.build({ ...common, entryPoints: [at('src/js/node.mjs')], outfile: at('dist/node.mjs'), format: 'esm', platform: 'node', target: 'node20' });
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.ts'));
 copyFileSync(at('src/js/index.d.ts'), at('dist/index.d.cts'));
 // The `talkover` command (Node only): src/cli/ bundled into its own file, not minified (it is

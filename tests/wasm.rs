@@ -133,29 +133,6 @@ extern "C" {
     fn secret_pattern(token: &str) -> js_sys::RegExp;
 }
 
-// And cancel.js (what cancels an attempt's request; the Node entries bundle cancel-node.js).
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/cancel.js")]
-extern "C" {
-    type Cancel;
-    #[wasm_bindgen(constructor)]
-    fn new() -> Cancel;
-    #[wasm_bindgen(method)]
-    fn arm(this: &Cancel, init: &js_sys::Object);
-    #[wasm_bindgen(method)]
-    fn fire(this: &Cancel);
-}
-
-#[wasm_bindgen_test]
-fn a_cancel_aborts_the_signal_it_put_in_the_request() {
-    let init = js_sys::Object::new();
-    let cancel = Cancel::new();
-    cancel.arm(&init);
-    let signal: web_sys::AbortSignal = get(&init, "signal").unchecked_into();
-    assert!(!signal.aborted());
-    cancel.fire();
-    assert!(signal.aborted());
-}
-
 #[wasm_bindgen_test]
 fn the_redaction_pattern_finds_the_token_in_any_case_and_encoding() {
     let pattern = secret_pattern("talq_a*b");

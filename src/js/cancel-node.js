@@ -1,4 +1,4 @@
-// Node's way to cancel one attempt's request, bundled in place of cancel.js by the Node entries.
+// Node's way to cancel one attempt's request: the Node entries hand it to io.js's `cancelWith`.
 // A signal in the init costs Node's fetch (undici) about 80 µs of CPU per request: a listener, a
 // WeakRef and a FinalizationRegistry entry, and their garbage (bench/README.md, "Where it goes").
 // Node's fetch also takes `init.dispatcher`, the object that sends the request. Given this one,
@@ -6,14 +6,14 @@
 // handler an `abort` when the request gets its connection: this keeps it, and cancelling calls it.
 // The signal stays for a custom fetch, and wherever fetch ignores the dispatcher (Deno, Bun):
 // until a request has gone through the dispatcher, requests carry both (`routed` below).
-import { Cancel as WithSignal } from './cancel.js';
+import { SignalCancel as WithSignal } from './io.js';
 
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
 /** Whether the global fetch sends through `init.dispatcher`: unknown until a request says. */
 let routed;
 
-export class Cancel {
+export class NodeCancel {
   #signal = null;
   #abort = null;
   #fired = false;

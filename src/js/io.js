@@ -2,7 +2,6 @@
 // bounded and redacted read), a wait, the caller's callbacks. None of it rejects with anything
 // the driver must catch, and none reads anything through Object.prototype.
 
-import { Cancel } from './cancel.js';
 import { secretPattern } from './secret.js';
 
 /** Bodies are read up to this many bytes (16 MiB) and no further. */
@@ -19,6 +18,29 @@ const NOT_A_RESPONSE = 6;
 const ABORTED = 7;
 const TIMEOUT = 8;
 const NETWORK = 9;
+
+/**
+ * How an attempt's request is cancelled when nobody waits for it any more (its timeout, or the
+ * caller's abort): an AbortController, whose signal goes in the request's init.
+ */
+export class SignalCancel {
+  #controller = new AbortController();
+
+  arm(init) {
+    init.signal = this.#controller.signal;
+  }
+
+  fire() {
+    this.#controller.abort();
+  }
+}
+
+let Cancel = SignalCancel;
+
+/** The Node entries cancel their own way (src/js/cancel-node.js). */
+export function cancelWith(kind) {
+  Cancel = kind;
+}
 
 /**
  * The `init` of a request, with what `cancel` needs in it (a signal, or in Node a dispatcher).

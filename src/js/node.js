@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initSync } from '../../build/pkg/talkover_client.js';
+import { NodeCancel } from './cancel-node.js';
+import { cancelWith } from './io.js';
 
 initSync({ module: readFileSync(join(__dirname, 'talkover_client_bg.wasm')) });
+cancelWith(NodeCancel);
 
 export * from './client.js';
