@@ -200,18 +200,17 @@ impl Call {
                 self.send(Ok(w.delete.clone()), true);
             }
             (Some(published), None, Ok(reply)) => {
-                let mut deleted = delete_result(reply, "Agent training deleted successfully");
-                (deleted.republished, deleted.republish_error) = (Some(false), JsValue::NULL);
+                let deleted = delete_result(reply, "Agent training deleted successfully");
                 match published {
                     true => self.send(endpoint::set_published(&w.agent, true), true),
-                    false => self.result = Some(Ok(deleted.to_js())),
+                    false => self.result = Some(Ok(deleted.to_js(Some(false), &JsValue::NULL))),
                 }
                 w.deleted = Some(deleted);
             }
-            (_, Some(mut deleted), publish) => {
-                deleted.republished = Some(publish.is_ok());
-                deleted.republish_error = publish.err().map_or(JsValue::NULL, to_js_error);
-                self.result = Some(Ok(deleted.to_js()));
+            (_, Some(deleted), publish) => {
+                let republished = Some(publish.is_ok());
+                let error = publish.err().map_or(JsValue::NULL, to_js_error);
+                self.result = Some(Ok(deleted.to_js(republished, &error)));
             }
             _ => self.fail(ApiError::invalid_argument("The call has finished.").into()),
         }

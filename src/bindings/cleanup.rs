@@ -88,15 +88,12 @@ impl Cleanup {
 
     /// The id of agent `index`.
     pub fn id(&self, index: u32) -> JsString {
-        self.ids
-            .get(index as usize)
-            .map_or("", String::as_str)
-            .into()
+        self.id_of(index).into()
     }
 
     /// The call that cleans agent `index`.
     pub fn agent(&self, index: u32) -> Call {
-        let id = self.id_of(index);
+        let id = self.id_of(index).to_owned();
         let work = Work::Agent(Box::new(AgentWork {
             machine: AgentCleanup::new(&id, self.options),
             id,
@@ -110,8 +107,8 @@ impl Cleanup {
 }
 
 impl Cleanup {
-    fn id_of(&self, index: u32) -> String {
-        self.ids.get(index as usize).cloned().unwrap_or_default()
+    fn id_of(&self, index: u32) -> &str {
+        self.ids.get(index as usize).map_or("", String::as_str)
     }
 }
 

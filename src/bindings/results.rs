@@ -11,8 +11,7 @@ use crate::sys;
 use crate::transport::{Failure, Reply};
 use wasm_bindgen::JsValue;
 
-/// `DeleteResult` (`success` is always `true`: failures reject), plus `republished` /
-/// `republishError` for `deleteTraining({ republish })`.
+/// `DeleteResult` (`success` is always `true`: failures reject).
 pub struct DeleteResult {
     /// The server's message, or what happened.
     pub message: String,
@@ -20,22 +19,19 @@ pub struct DeleteResult {
     pub already_deleted: bool,
     /// The response's request id.
     pub request_id: Option<String>,
-    /// With `republish`: whether the agent was published again (`None`: the key and
-    /// `republishError` are left out).
-    pub republished: Option<bool>,
-    /// With `republish`: the `TalkoverError` of a failed publish, else `null`.
-    pub republish_error: JsValue,
 }
 
 impl DeleteResult {
-    /// The JavaScript value.
-    pub fn to_js(&self) -> JsValue {
+    /// The JavaScript value; for `deleteTraining({ republish })`, with `republished` (whether the
+    /// agent was published again) and `republishError` (the `TalkoverError` of a failed publish,
+    /// else `null`). With `republished` `None` both keys are left out.
+    pub fn to_js(&self, republished: Option<bool>, republish_error: &JsValue) -> JsValue {
         sys::delete_result(
             &self.message,
             self.already_deleted,
             self.request_id.as_deref(),
-            self.republished,
-            &self.republish_error,
+            republished,
+            republish_error,
         )
     }
 }
@@ -43,9 +39,8 @@ impl DeleteResult {
 /// A `CleanupResult`: one agent's outcome, with its backup when it was backed up and the
 /// `TalkoverError` behind a skip or failure.
 pub(super) fn cleanup_result(w: &AgentWork, verdict: Verdict) -> JsValue {
-    let details = w.details.clone();
     let error = verdict.error.map_or(JsValue::NULL, |error| {
-        let details = error.status.map_or(JsValue::NULL, |_| details);
+        let details = error.status.map_or(JsValue::NULL, |_| w.details.clone());
         to_js_error(Failure { error, details })
     });
     sys::cleanup_result(
@@ -70,14 +65,12 @@ pub(super) fn delete_result(reply: Reply, default_message: &str) -> DeleteResult
         message,
         already_deleted: reply.already_deleted,
         request_id: reply.request_id,
-        republished: None,
-        republish_error: JsValue::NULL,
     }
 }
 
 pub(super) fn single(shape: Shape, reply: Reply) -> JsValue {
     match shape {
-        Shape::Deleted(message) => delete_result(reply, message).to_js(),
+        Shape::Deleted(message) => delete_result(reply, message).to_js(None, &JsValue::NULL),
         Shape::Data => data_of(&reply.body),
         Shape::Page => sys::page(
             &data_of(&reply.body),

@@ -54,7 +54,7 @@ fn copy_of(text: &[u8], secret: &[u8]) -> Option<usize> {
 /// core looks for is ASCII: the token, a phrase of an error message). A plain scan: the inputs
 /// are short, and `str::find` with a `&str` pattern pulls a two-way searcher into the wasm. A
 /// match starts and ends on char boundaries: only ASCII bytes compare equal to other bytes.
-pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     if n.is_empty() {
         return Some(0);
