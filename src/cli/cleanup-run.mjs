@@ -15,8 +15,6 @@ export async function runCleanup({ client, values, backup, concurrency, settled,
     results.push(r);
     await reportFile?.write(reportLine(r));
   };
-  for (const line of settled.values()) await reportFile?.write(line);
-  for (const r of notPlanned) await record(r);
   const progress = progressView(willDelete.length);
   const options = {
     unpublish: values.unpublish ?? false,
@@ -25,15 +23,21 @@ export async function runCleanup({ client, values, backup, concurrency, settled,
     signal: stop.signal,
     ...(backupFile && { onBackup: ({ agent, trainings }) => backupFile.write(JSON.stringify({ agent, trainings })) }),
   };
-  await inParallel(willDelete, concurrency, stop, async ({ agentId }) => {
-    const report = await client.cleanupAgents([agentId], options);
-    const [r] = report.results;
-    await record(r);
-    progress.done(r);
-  });
-  progress.finish();
-  await backupFile?.close();
-  await reportFile?.close();
+  try {
+    for (const line of settled.values()) await reportFile?.write(line);
+    for (const r of notPlanned) await record(r);
+    await inParallel(willDelete, concurrency, stop, async ({ agentId }) => {
+      const report = await client.cleanupAgents([agentId], options);
+      const [r] = report.results;
+      await record(r);
+      progress.done(r);
+    });
+  } finally {
+    // Whatever stopped the run, what was written stays complete.
+    progress.finish();
+    await backupFile?.close();
+    await reportFile?.close();
+  }
   return { results, reportFile, backupPath };
 }
 

@@ -71,7 +71,7 @@ async function planAndRun(job, ids, filters) {
   const notPlanned = plan.results.filter((r) => r.outcome !== 'planned');
   if (!values.json || values['dry-run']) printPlan(plan, names, values.json);
   if (values['dry-run']) return writePlanReport(values, plan);
-  if (!willDelete.length) return nothingToDelete(values, plan, notPlanned);
+  if (!willDelete.length) return nothingToDelete(values, plan);
   if (!(await confirm(values, question(willDelete))) || stop.interrupted) {
     err('Nothing deleted.');
     return EXIT.interrupted;
@@ -118,10 +118,10 @@ async function writePlanReport(values, plan) {
   return EXIT.ok;
 }
 
-function nothingToDelete(values, plan, notPlanned) {
-  if (values.json) out(JSON.stringify({ ...summary(plan.results, { interrupted: false }), results: plan.results.map(reduced), reportFile: null, backupFile: null }));
+function nothingToDelete(values, { results, ...counts }) {
+  if (values.json) out(JSON.stringify({ ...counts, interrupted: false, results: results.map(reduced), reportFile: null, backupFile: null }));
   else out('Nothing to delete.');
-  return notPlanned.some((r) => r.outcome === 'failed') ? EXIT.failed : EXIT.ok;
+  return counts.failed ? EXIT.failed : EXIT.ok;
 }
 
 function question(willDelete) {

@@ -2,6 +2,7 @@
 // Ctrl-C at the prompt is no) and refuses with a UsageError when stdin is not one.
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from './exit.mjs';
+import { clean } from './output.mjs';
 
 export async function confirm(values, question) {
   if (values.yes) return true;
@@ -12,7 +13,7 @@ export async function confirm(values, question) {
   const stop = new AbortController();
   rl.on('SIGINT', () => stop.abort()); // Ctrl-C at the prompt: no
   try {
-    const answer = await rl.question(`${question} [y/N] `, { signal: stop.signal });
+    const answer = await rl.question(clean(`${question} [y/N] `), { signal: stop.signal });
     return /^y(es)?$/i.test(answer.trim());
   } catch {
     return false;

@@ -6,14 +6,10 @@
 const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
 const eachWay = (c) => (c > '\x7f' ? literal(c) : `(?:${literal(c)}|%${c.charCodeAt(0).toString(16).padStart(2, '0')})`);
 
-const NONE = [];
-let last = { token: null, more: NONE, pattern: null };
+let last = { token: null, pattern: null };
 
-/** One global, case-insensitive pattern of `token`, and of the `more` forms given (tried first). */
-export function secretPattern(token, more = NONE) {
-  // The last one again, as a rule: every response of a client's calls asks for its token's.
-  if (token !== last.token || more !== last.more) {
-    last = { token, more, pattern: new RegExp([...more.map(literal), [...token].map(eachWay).join('')].join('|'), 'gi') };
-  }
+/** One global, case-insensitive pattern of `token` (the last one again: every response asks). */
+export function secretPattern(token) {
+  if (token !== last.token) last = { token, pattern: new RegExp([...token].map(eachWay).join(''), 'gi') };
   return last.pattern;
 }

@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import * as client from 'talkover-client';
 import * as scenarios from './hardening.scenarios.mjs';
 import { startEmulator } from '../support/emulator.mjs';
-import { startHostile } from '../support/hostile.mjs';
+import { HOSTILE_TOKENS as TOKENS, leakedForm, startHostile } from '../support/hostile.mjs';
 import { startWorker } from '../support/workerd.mjs';
 
-const TOKENS = ['talq_hostile_5b2e9d41', 'talq_q"uo\\te_7c1', "talq_st*r!('x')"];
 const NAMES = ['secrecy', 'redirects', 'responseLikes', 'bodies', 'inputs', 'pollution', 'plantedTraps'];
 const MIB = 1024 * 1024;
 let emu;
@@ -77,12 +76,7 @@ async function check(t, { env, out }) {
   await t.test('no token in any result, error, report, progress event or backup', () => {
     // In any letter case: the server echoes it upper-cased and percent-encoded too.
     const text = JSON.stringify(out.secrecy).toLowerCase();
-    for (const token of TOKENS) {
-      assert.equal(text.includes(JSON.stringify(token).slice(1, -1).toLowerCase()), false, `token ${token} leaked`);
-      assert.equal(text.includes(encodeURIComponent(token).toLowerCase()), false, `token ${token} leaked percent-encoded`);
-      const strict = encodeURIComponent(token).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-      assert.equal(text.includes(strict.toLowerCase()), false, `token ${token} leaked strictly percent-encoded`);
-    }
+    for (const token of TOKENS) assert.equal(leakedForm(text, token), null, `token ${token} leaked`);
     assert.match(text, /\[redacted\]/, 'the hostile server echoed nothing');
     const [all, deleted, training] = out.secrecy;
     assert.equal(all.length, 1);

@@ -14,6 +14,19 @@
 //   retry     429 with a Retry-After of 10^20 seconds
 import { createServer } from 'node:http';
 
+/** Tokens whose forms differ: JSON escapes `"` and `\`, strict percent-encoding `!'()*`. */
+export const HOSTILE_TOKENS = ['talq_hostile_5b2e9d41', 'talq_q"uo\\te_7c1', "talq_st*r!('x')"];
+
+/**
+ * The first form of `token` found in `text`, in any letter case (the server echoes it upper-cased
+ * too): as is, JSON-escaped, percent-encoded, strictly percent-encoded; `null` when none is.
+ */
+export function leakedForm(text, token) {
+  const lower = String(text).toLowerCase();
+  const forms = [token, JSON.stringify(token).slice(1, -1), encodeURIComponent(token), strictlyEncoded(token)];
+  return forms.find((form) => lower.includes(form.toLowerCase())) ?? null;
+}
+
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
 
 /** Starts the server; resolves to { url, requests, sent, stop }. */
