@@ -92,10 +92,3 @@ export function idProblem(id) {
   return null;
 }
 
-/**
- * Whether `scrub` (a secret scrub, scrub.js) changes `text`: the string holds a secret, so a
- * scrubbed copy of it (what R2 and every response keep) no longer says what was sent.
- */
-export function scrubChanges(text, scrub) {
-  return scrub(text) !== text;
-}

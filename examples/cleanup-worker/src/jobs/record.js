@@ -14,7 +14,7 @@
 //   final.json               { status, finishedAt, error } once the job is over
 //   terminate.json, halted.json   a terminate request, and the running batch's acknowledgement
 import { stringSetting } from '../config.js';
-import { configError } from '../errors.js';
+import { configError, workerError } from '../errors.js';
 import { makeScrubber } from '../scrub.js';
 
 export const pad = (n) => String(n).padStart(6, '0');
@@ -28,7 +28,7 @@ export function openRecord(env, jobId) {
 }
 
 /** The scrub of env's secrets (TALKOVER_TOKEN, CALLER_SECRET) that every record write passes. */
-export function scrubberOf(env) {
+function scrubberOf(env) {
   return makeScrubber([stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')]);
 }
 
@@ -42,6 +42,24 @@ export class JobRecord {
 
   async putJson(name, value, customMetadata) {
     await this.bucket.put(this.prefix + name, JSON.stringify(this.scrub(value)), customMetadata ? { customMetadata } : undefined);
+  }
+
+  /**
+   * The JSON of `value`, which must come through the scrub unchanged: a job runs from its record,
+   * so a request holding a secret would search for, or delete, something else. Refused with
+   * INVALID_ARGUMENT otherwise. (One scrub: the text is written as it is, by putText.)
+   */
+  exactJson(value) {
+    const text = JSON.stringify(value);
+    if (JSON.stringify(this.scrub(value)) !== text) {
+      throw workerError('INVALID_ARGUMENT', 400, "filter.search and agentIds must be free of the Worker's secrets (the token and the caller secret).");
+    }
+    return text;
+  }
+
+  /** Writes `text`, which exactJson gave. */
+  async putText(name, text) {
+    await this.bucket.put(this.prefix + name, text);
   }
 
   /** Whether the record holds `name`. */

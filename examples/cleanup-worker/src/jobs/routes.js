@@ -10,7 +10,7 @@ import { workerError } from '../errors.js';
 import { errorResponse, json } from '../http.js';
 import { readJson } from '../request.js';
 import { FINISHED, instanceOf, pause, recordFinal, resume, startInstance, statusOf, terminate, workflowOf } from './control.js';
-import { openRecord, scrubberOf } from './record.js';
+import { openRecord } from './record.js';
 import { agentsPerStep } from './select.js';
 import { jobRequest } from './request.js';
 
@@ -46,17 +46,20 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
   agentsPerStep(env, { dryRun, unpublish });
   workflowOf(env);
   const record = openRecord(env, jobId);
+  // Both checked before either is written: a refused request leaves nothing behind.
+  const ids = agentIds === null ? null : record.exactJson(agentIds);
+  const job = record.exactJson({ jobId, source, filter, ids: agentIds?.length ?? null, unpublish, dryRun, createdAt });
   if (await record.has('job.json')) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
-  if (agentIds !== null) await record.putJson('ids.json', agentIds);
-  const job = { jobId, source, filter, ids: agentIds?.length ?? null, unpublish, dryRun, createdAt };
-  await record.putJson('job.json', job);
+  if (ids !== null) await record.putText('ids.json', ids);
+  await record.putText('job.json', job);
   try {
     const { status } = await startInstance(env, jobId);
     return { jobId, status };
   } catch (err) {
     // A start that raced this one past the check above (a cron run delivered twice) owns the
-    // instance, and the record is its record: leave it.
-    if (await instanceOf(env, jobId)) throw workerError('JOB_EXISTS', 409, 'A job with this id was already started.');
+    // instance, and the record is its record: leave it, and answer with that job.
+    const instance = await instanceOf(env, jobId);
+    if (instance) return { jobId, status: (await statusOf(instance)).status };
     // No instance: no record either, so the same job (a retried cron run) can start again.
     await record.remove([record.prefix + 'job.json', record.prefix + 'ids.json']).catch(() => {});
     throw err;
@@ -66,7 +69,7 @@ export async function startJob(env, { jobId, filter, agentIds, unpublish, dryRun
 async function createJob(request, env) {
   const body = await readJson(request);
   if (body instanceof Response) return body;
-  const parsed = jobRequest(body, scrubberOf(env));
+  const parsed = jobRequest(body);
   if (parsed.problem) return errorResponse(400, 'INVALID_ARGUMENT', parsed.problem);
   const jobId = `job-${crypto.randomUUID()}`;
   const started = await startJob(env, { ...parsed, jobId, source: 'api', createdAt: new Date().toISOString() });

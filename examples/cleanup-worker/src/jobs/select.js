@@ -7,7 +7,7 @@ import { Meter } from '../budget.js';
 import { makeClient } from '../client.js';
 import { intSetting } from '../config.js';
 import { configError } from '../errors.js';
-import { idProblem, scrubChanges } from '../request.js';
+import { idProblem } from '../request.js';
 import { pad } from './record.js';
 
 const DAY_MS = 86_400_000;
@@ -54,7 +54,7 @@ function matches(agent, job) {
  * secret inside any string it returns, so such an id no longer names the agent it came from).
  */
 function usable(id, record) {
-  return idProblem(id) === null && !id.includes('[redacted') && !scrubChanges(id, record.scrub);
+  return idProblem(id) === null && !id.includes('[redacted') && record.scrub(id) === id;
 }
 
 /**
