@@ -1,7 +1,7 @@
 // `talkover cleanup`: the flags checked, the selection and the plan (a dry run against the API:
 // reads only), the confirmation, the run (cleanup-run.mjs) and the summary. The first Ctrl-C
 // stops between steps and the summary still comes; a second one exits at once.
-import { confirm } from './confirm.mjs';
+import { confirm, ensureConfirmable } from './confirm.mjs';
 import { runCleanup } from './cleanup-run.mjs';
 import { EXIT, UsageError } from './exit.mjs';
 import { ndjson, readSettled } from './files.mjs';
@@ -13,7 +13,7 @@ export async function cleanupCommand(client, values, ids) {
   const { filters, concurrency, backup } = checkOptions(values, ids);
   const settled = values.resume === undefined ? new Map() : await readSettled(values.resume);
   // Refused before anything is sent, rather than after the plan.
-  if (!values['dry-run'] && !values.yes && !process.stdin.isTTY) await confirm(values, '');
+  if (!values['dry-run']) ensureConfirmable(values);
   const stop = interrupts();
   try {
     return await planAndRun({ client, values, concurrency, backup, settled, stop }, ids, filters);

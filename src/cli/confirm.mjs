@@ -4,11 +4,16 @@ import { createInterface } from 'node:readline/promises';
 import { UsageError } from './exit.mjs';
 import { clean } from './output.mjs';
 
-export async function confirm(values, question) {
-  if (values.yes) return true;
-  if (!process.stdin.isTTY) {
+/** Throws the UsageError `confirm` would when it cannot ask: no --yes, and stdin no terminal. */
+export function ensureConfirmable(values) {
+  if (!values.yes && !process.stdin.isTTY) {
     throw new UsageError('refusing to delete without --yes: stdin is not a terminal');
   }
+}
+
+export async function confirm(values, question) {
+  ensureConfirmable(values);
+  if (values.yes) return true;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const stop = new AbortController();
   rl.on('SIGINT', () => stop.abort()); // Ctrl-C at the prompt: no
