@@ -2,7 +2,7 @@
 // bounded and redacted read), a wait, the caller's callbacks. None of it rejects with anything
 // the driver must catch, and none reads anything through Object.prototype.
 
-import { secretPattern } from './secret.js';
+import { mayHoldSecret, secretPattern } from './secret.js';
 
 /** Bodies are read up to this many bytes (16 MiB) and no further. */
 const BODY_CAP = 16 * 1024 * 1024;
@@ -222,11 +222,10 @@ function parse(text, secret) {
   } catch {
     return [NOT_JSON, null];
   }
-  const forms = secretPattern(secret);
   // Without a backslash every string of the body is a literal slice of the text.
-  if (text.search(forms) < 0 && !text.includes('\\')) return [JSON_BODY, value];
+  if (!text.includes('\\') && (!mayHoldSecret(text, secret) || text.search(secretPattern(secret)) < 0)) return [JSON_BODY, value];
   try {
-    return [JSON_BODY, scrub(value, forms)];
+    return [JSON_BODY, scrub(value, secretPattern(secret))];
   } catch {
     // Too deep to walk: dropped rather than passed through.
     return [UNREDACTABLE, null];
