@@ -129,11 +129,13 @@ if (!failed('overheadWorkerd')) {
 if (!failed('attributionWorkerd')) {
   const a = results.attributionWorkerd;
   const part = (label, r) => row(label, `${x(r.wallRatio)} (${us(r.perCallUs.mode)} vs ${us(r.perCallUs.bare)})`);
+  if (a.safe) part("  a hand-written fetch with an attempt's duties (signal+timer, Accept, manual, headers)", a.safe);
   part('  where it goes (workerd, vs bare fetch): io.js attempt alone', a.attempt);
   part('  ... one start()+next()+free() (~5 µs hot), then the fetch', a.entry);
   part('  ... the same five times over, then the fetch', a.entry5);
   part('  ... a trivial wasm export, then the fetch', a.trivial);
   part('  ... the whole deleteAgent (same sub-run)', a.client);
+  if (a.safe) row('  the whole deleteAgent / that hand-written fetch', x(a.client.wallRatio / a.safe.wallRatio));
 }
 // A cold-start figure: the median pair difference, its IQR, the medians, and `extra`.
 const coldRow = (figure, c, extra) =>

@@ -2,6 +2,9 @@
 // same bare fetch, timed inside one Worker in alternating blocks against the bare fetch alone.
 // Built from the sources (src/js and build/pkg, the shipped wasm) rather than the package, so
 // a part can run without the rest:
+//   safe        a hand-written fetch with the same duties as an attempt: an AbortController
+//               signal and a timer for the deadline, Accept, redirect: 'manual', the request-id
+//               and length headers read, text() + JSON.parse (the floor for a careful client)
 //   attempt     src/js/io.js's attempt (the I/O half: fetch, deadline, bounded read, parse)
 //   entry       one start() + next() + free() of a deleteAgent call (the wasm's start path,
 //               about 5 µs when hot), then the bare fetch
@@ -11,7 +14,7 @@
 import { DIST, ROOT, bundle, median } from './common.mjs';
 import { miniflare } from './workerd.mjs';
 
-const MODES = ['attempt', 'entry', 'entry5', 'trivial', 'client'];
+const MODES = ['safe', 'attempt', 'entry', 'entry5', 'trivial', 'client'];
 
 const source = `
 import wasmModule from '${DIST}/talkover_client_bg.wasm';
@@ -31,6 +34,18 @@ export default {
     const url = (k) => env.BASE_URL + '/api/v1/agents/' + agentId(k);
     const headers = { Authorization: 'Bearer ' + env.TOKEN };
     const bare = async (k) => (await fetch(url(k), { method: 'DELETE', headers })).json();
+    const careful = { Authorization: headers.Authorization, Accept: 'application/json' };
+    const safe = async (k) => {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 30000);
+      try {
+        const res = await fetch(url(k), { method: 'DELETE', headers: careful, redirect: 'manual', signal: ac.signal });
+        void [res.headers.get('x-request-id'), res.headers.get('content-length'), res.headers.get('content-encoding')];
+        return JSON.parse(await res.text());
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     const entry = (k, times) => {
       for (let i = 0; i < times; i++) {
         const call = start(packed, Op.DeleteAgent, agentId(k), undefined, undefined);
@@ -40,6 +55,7 @@ export default {
     };
     const modes = {
       bare,
+      safe,
       attempt: (k) => attempt(null, '30000\\nDELETE\\n' + url(k) + '\\n' + env.TOKEN),
       entry: (k) => (entry(k, 1), bare(k)),
       entry5: (k) => (entry(k, 5), bare(k)),
