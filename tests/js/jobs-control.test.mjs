@@ -176,7 +176,7 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
     assert.deepEqual(echo.requests, [], 'nothing sent, so nothing deleted');
     assert.deepEqual((await (await mf.getR2Bucket('JOBS_BUCKET')).list()).objects, [], 'nothing recorded');
     const jobs = [
-      await startJob(mf, { agentIds: ['ok-1', 'pub-2', 'x-fail-409', 'gone-2', 'ok-3'], unpublish: true, dryRun: false }),
+      await startJob(mf, { agentIds: ['ok-1', 'pub-2', 'x-fail-409', 'gone-2', 'rate-1', 'ok-3'], unpublish: true, dryRun: false }),
       await startJob(mf, { filter: { sandbox: true } }),
       await startJob(mf, { filter: { sandbox: true }, dryRun: false }),
     ];
@@ -196,8 +196,10 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
       }
     }
     const report = await lines(mf, `/jobs/${jobs[0]}/report`);
-    assert.deepEqual(report.map((l) => [l.agentId, l.outcome]), [['ok-1', 'deleted'], ['pub-2', 'deleted'], ['x-fail-409', 'failed'], ['gone-2', 'deleted'], ['ok-3', 'deleted']]);
-    assert.equal((await lines(mf, `/jobs/${jobs[0]}/backup`)).length, 5);
+    // rate-1 was rate-limited in the first pass and deleted in the second (after a step.sleep).
+    assert.deepEqual(report.map((l) => [l.agentId, l.outcome]), [['ok-1', 'deleted'], ['pub-2', 'deleted'], ['x-fail-409', 'failed'], ['gone-2', 'deleted'], ['ok-3', 'deleted'], ['rate-1', 'deleted']]);
+    assert.equal(echo.requests.filter((r) => r.method === 'DELETE' && r.path === '/agents/rate-1').length, 3);
+    assert.equal((await lines(mf, `/jobs/${jobs[0]}/backup`)).length, 6);
     assert.deepEqual((await lines(mf, `/jobs/${jobs[1]}/report`)).map((l) => [l.agentId, l.outcome]), [['sb-echo-1', 'planned'], ['sb-echo-fail-500', 'planned']]);
     assert.deepEqual((await lines(mf, `/jobs/${jobs[2]}/report`)).map((l) => [l.agentId, l.outcome]), [['sb-echo-1', 'deleted'], ['sb-echo-fail-500', 'failed']]);
     assert.equal((await lines(mf, `/jobs/${jobs[2]}/backup`)).length, 2);
@@ -205,6 +207,7 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
     const stored = filesUnder(persist);
     assert.ok(stored.some((f) => f.text.includes('x-fail-409')), 'the persisted record is readable here');
     assert.ok(stored.some((f) => f.path.includes(`${persist}/wf/`) && f.text.includes('batch-000000')), 'so are the Workflow steps');
+    assert.ok(stored.some((f) => f.path.includes(`${persist}/wf/`) && f.text.includes('rate-limited-000000-0')), 'and the deferral');
     for (const secret of [DEMO_TOKEN, CALLER_SECRET]) {
       for (const text of texts) assert.ok(!exposes(text, secret), `a secret in a job response: ${text.slice(0, 200)}`);
       for (const line of logs) assert.ok(!exposes(line, secret), `a secret in a log line: ${line}`);
