@@ -106,9 +106,8 @@ export function parseCommand(name, rest) {
     throw new UsageError(`${name}: ${e.message.split('\n')[0].split('. ')[0].replace(/\.$/, '')} (try talkover ${name} --help)`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { values, positionals, usage: command.usage };
   const [min, max] = command.positionals;
-  if (positionals.length < min || positionals.length > max) {
+  if (!values.help && (positionals.length < min || positionals.length > max)) {
     throw new UsageError(`${name}: expected ${min === max ? min : `${min} or more`} argument${max === 1 ? '' : 's'}, got ${positionals.length} (try talkover ${name} --help)`);
   }
   return { values, positionals, usage: command.usage };

@@ -1,14 +1,13 @@
-// The cleanup's progress on stderr (`progressView`): a bar redrawn in place on a terminal, one
-// plain line per agent otherwise. Written through `clean`, like every other output.
+// The cleanup's progress on stderr (`progressView`), written through `clean` like every other
+// output. A few lines over `isTTY` rather than a progress-bar package: the package ships to
+// browsers and Workers too, and a runtime dependency (cli-progress pulls string-width and
+// emoji-regex) would be installed by every user for these ASCII-only lines.
 import { clean, err } from './output.mjs';
 import { describeError, describeResult } from './results.mjs';
 
 /**
- * Progress on stderr: on a terminal, one bar redrawn in place (done/total, deleted, skipped,
- * failed, rate, ETA); otherwise one plain line per agent. A few lines over `isTTY` rather than a
- * progress-bar package: the package ships to browsers and Workers too, and a runtime dependency
- * (cli-progress pulls string-width and emoji-regex) would be installed by every user for these
- * ASCII-only lines.
+ * On a terminal, one bar redrawn in place (done/total, deleted, skipped, failed, rate, ETA);
+ * otherwise one plain line per agent.
  */
 export function progressView(total) {
   const tty = process.stderr.isTTY === true;

@@ -367,3 +367,20 @@ test('no token in any output, file or error of this file', () => {
   assert.ok(seen.length > 40);
   for (const text of seen) assert.equal(text.includes(emu.token), false, text.slice(0, 200));
 });
+
+// What no end-to-end run can show: the client redacts every response before the command line
+// sees it, so the command line's own patterns (the JSON-escaped form of a token holding `"` or
+// `\` above all) are checked here, on text that never passed through the client.
+test('the output cleaner removes every form of each hostile token, the JSON-escaped one included', async () => {
+  const { clean, hideToken } = await import('../../src/cli/output.mjs');
+  for (const token of HOSTILE_TOKENS) {
+    hideToken(token);
+    const json = JSON.stringify({ token, upper: token.toUpperCase(), nested: [`Bearer ${token}`] });
+    const percent = [...token].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    for (const text of [json, `${token} ${percent} ${encodeURIComponent(token)}`]) {
+      const cleaned = clean(text);
+      assert.equal(leakedForm(cleaned, token), null, `${token} left in ${cleaned}`);
+      assert.match(cleaned, /\[redacted\]/);
+    }
+  }
+});
