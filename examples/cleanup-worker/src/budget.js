@@ -41,10 +41,9 @@ export class Meter {
     return requests * this.attempts <= this.remaining;
   }
 
-  /** Worst-case requests (before retries) of one agent in a cleanupAgents run. */
-  static agentSteps({ dryRun, unpublish }) {
-    if (dryRun) return AGENT_STEPS.dryRun;
-    return unpublish ? AGENT_STEPS.unpublish : AGENT_STEPS.delete;
+  /** How many agents of a cleanupAgents run with `options` fit what is left, each at its worst case. */
+  agentsThatFit(options) {
+    return Math.floor(this.remaining / (agentSteps(options) * this.attempts));
   }
 
   /** What responses and the summary line say. */
@@ -61,4 +60,10 @@ export class Meter {
     this.used += 1;
     return fetch(input, init);
   }
+}
+
+/** Worst-case requests (before retries) of one agent in a cleanupAgents run. */
+function agentSteps({ dryRun, unpublish }) {
+  if (dryRun) return AGENT_STEPS.dryRun;
+  return unpublish ? AGENT_STEPS.unpublish : AGENT_STEPS.delete;
 }

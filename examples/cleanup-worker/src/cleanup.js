@@ -3,18 +3,17 @@
 // at the worst case of every step of every agent (retries and the restore of a failed delete
 // included), so an agent is only started when it can be finished. Ids that do not fit are
 // `skipped` with reason SUBREQUEST_BUDGET and listed in `remaining`, never dropped.
-import { BUDGET_REASON, Meter } from './budget.js';
+import { BUDGET_REASON } from './budget.js';
 import { stripError } from './errors.js';
 
 /** The report: `{ deleted, skipped, failed, planned, results, remaining }`, results in input order. */
 export async function cleanupWithinBudget(client, meter, agentIds, options) {
   const ids = [...new Set(agentIds)];
   await validate(client, ids, options);
-  const steps = Meter.agentSteps(options);
   const results = new Map();
   let next = 0;
   while (next < ids.length && !meter.signal.aborted) {
-    const fit = Math.min(ids.length - next, Math.floor(meter.remaining / (steps * meter.attempts)));
+    const fit = Math.min(ids.length - next, meter.agentsThatFit(options));
     if (fit < 1) break;
     const batch = ids.slice(next, next + fit);
     next += fit;

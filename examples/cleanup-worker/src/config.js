@@ -4,6 +4,9 @@
 // CLEANUP_DRY_RUN, where anything but the exact string "false" means a dry run.
 import { configError } from './errors.js';
 
+/** A day in milliseconds (olderThanDays, the cron's maximum age, the longest rate-limit wait). */
+export const DAY_MS = 86_400_000;
+
 /** Defaults and bounds of the integer vars. */
 export const INT_VARS = Object.freeze({
   SUBREQUEST_BUDGET: { fallback: 50, min: 1, max: 10_000 },

@@ -3,11 +3,9 @@
 // before the run, and logs one JSON line naming the job. The job has no size limit of its own:
 // it pages through every agent and cleans them in batches sized to the subrequest budget.
 // Deleting needs CLEANUP_DRY_RUN to be exactly "false": anything else starts a dry-run job.
-import { cronDryRun, maxAgeDays } from './config.js';
+import { DAY_MS, cronDryRun, maxAgeDays } from './config.js';
 import { asError, stripError } from './errors.js';
 import { startJob } from './jobs/routes.js';
-
-const DAY_MS = 86_400_000;
 
 export async function scheduledCleanup(controller, env, log) {
   const started = Date.now();

@@ -8,12 +8,12 @@
 // job, so it is reported `deleted` (with that backup), never `skipped AGENT_NOT_FOUND`. Report
 // lines are written once per pass under a fixed key, so a re-run overwrites, never adds.
 import { makeClient } from '../client.js';
-import { intSetting } from '../config.js';
+import { DAY_MS, intSetting } from '../config.js';
 import { stripError } from '../errors.js';
 import { pad } from './record.js';
 
 const TERMINATE_POLL_MS = 500;
-const MAX_WAIT_MS = 86_400_000;
+const MAX_WAIT_MS = DAY_MS;
 
 /**
  * Cleans `ids` (null: all of batch `n`; else what an earlier pass deferred). Throws, so the platform

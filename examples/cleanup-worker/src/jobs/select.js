@@ -5,12 +5,11 @@
 // batches sized so that every agent of a batch can finish within one step's budget.
 import { Meter } from '../budget.js';
 import { makeClient } from '../client.js';
-import { intSetting } from '../config.js';
+import { DAY_MS, intSetting } from '../config.js';
 import { configError } from '../errors.js';
 import { idProblem } from '../request.js';
 import { pad } from './record.js';
 
-const DAY_MS = 86_400_000;
 const PER_PAGE = 100;
 const MAX_PAGES_PER_STEP = 20;
 
@@ -64,7 +63,7 @@ function usable(id, record) {
  */
 export function agentsPerStep(env, job) {
   const meter = new Meter(intSetting(env, 'SUBREQUEST_BUDGET'), intSetting(env, 'TALKOVER_MAX_RETRIES'));
-  const fit = Math.floor(meter.budget / (Meter.agentSteps(job) * meter.attempts));
+  const fit = meter.agentsThatFit(job);
   if (fit < 1) throw configError(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one agent's worst case in a job step.`);
   return fit;
 }
