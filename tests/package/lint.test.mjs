@@ -15,8 +15,8 @@ const tarball = process.env.TALKOVER_TARBALL;
 const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
 const check = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
-/** Every file the tarball may hold: the runtime entries, the command line, the wasm, two views of the types. */
-const SHIPPED = ['README.md', 'package.json', 'dist/browser.mjs', 'dist/cli.mjs', 'dist/edge-light.mjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/node.cjs', 'dist/node.mjs', 'dist/talkover_client_bg.wasm', 'dist/workerd.mjs'];
+/** Every file the tarball may hold: the licenses, the runtime entries, the command line, the wasm, two views of the types. */
+const SHIPPED = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json', 'dist/browser.mjs', 'dist/cli.mjs', 'dist/edge-light.mjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/node.cjs', 'dist/node.mjs', 'dist/talkover_client_bg.wasm', 'dist/workerd.mjs'];
 
 test('arethetypeswrong finds no problem in the tarball', () => {
   const r = check(bin('attw'), [tarball, '--format', 'json']);
