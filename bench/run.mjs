@@ -131,7 +131,7 @@ if (!failed('attributionWorkerd')) {
   const part = (label, r) => row(label, `${x(r.wallRatio)} (${us(r.perCallUs.mode)} vs ${us(r.perCallUs.bare)})`);
   if (a.safe) part("  a hand-written fetch with an attempt's duties (signal+timer, Accept, manual, headers)", a.safe);
   part('  where it goes (workerd, vs bare fetch): io.js attempt alone', a.attempt);
-  part('  ... one start()+next()+free() (~5 µs hot), then the fetch', a.entry);
+  part('  ... one start()+next()+free() (2-4 µs hot), then the fetch', a.entry);
   part('  ... the same five times over, then the fetch', a.entry5);
   part('  ... a trivial wasm export, then the fetch', a.trivial);
   part('  ... the whole deleteAgent (same sub-run)', a.client);

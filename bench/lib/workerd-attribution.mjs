@@ -7,7 +7,7 @@
 //               and length headers read, text() + JSON.parse (the floor for a careful client)
 //   attempt     src/js/io.js's attempt (the I/O half: fetch, deadline, bounded read, parse)
 //   entry       one start() + next() + free() of a deleteAgent call (the wasm's start path,
-//               about 5 µs when hot), then the bare fetch
+//               2 to 4 µs when hot), then the bare fetch
 //   entry5      the same five times over, then the bare fetch
 //   trivial     a trivial wasm export (Cleanup.total()), then the bare fetch
 //   client      the whole deleteAgent
