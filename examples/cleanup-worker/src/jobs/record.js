@@ -11,6 +11,7 @@
 //   backup/<n>.ndjson        batch n's backups, compacted from its intents when the batch ends
 //                            (GET /backup adds the intents of a batch that never settled)
 //   report/<n>-<pass>.ndjson one line per agent settled in that pass; counts in customMetadata
+//   report/selection-<page>.ndjson  agents a select step matched but cannot address (skipped)
 //   final.json               { status, finishedAt, error } once the job is over
 //   terminate.json, halted.json   a terminate request, and the running batch's acknowledgement
 import { stringSetting } from '../config.js';
@@ -122,9 +123,21 @@ export class JobRecord {
   async settlePass(n, pass, { backups, lines }) {
     const backupLines = [...backups].map(([agentId, backup]) => ({ agentId, backup }));
     if (backupLines.length > 0) await this.putLines(`backup/${pad(n)}.ndjson`, backupLines, {});
-    const counts = Object.fromEntries(COUNTS.map((c) => [c, String(lines.filter((l) => l.outcome === c).length)]));
-    await this.putLines(`report/${pad(n)}-${pad(pass)}.ndjson`, lines, counts);
+    await this.putReport(`report/${pad(n)}-${pad(pass)}.ndjson`, lines);
     await this.remove((await this.list(`intents/${pad(n)}/`)).map((o) => o.key));
+  }
+
+  /** Report lines under `name`, their counts by outcome in its customMetadata (for progress). */
+  putReport(name, lines) {
+    const counts = Object.fromEntries(COUNTS.map((c) => [c, String(lines.filter((l) => l.outcome === c).length)]));
+    return this.putLines(name, lines, counts);
+  }
+
+  /** How many agents the report files under `sub` hold. */
+  async reported(sub) {
+    let sum = 0;
+    for (const object of await this.list(sub)) for (const c of COUNTS) sum += Number(object.customMetadata?.[c] ?? 0);
+    return sum;
   }
 
   /** Counts over every settled pass: `{ done, deleted, skipped, failed, planned }`. */

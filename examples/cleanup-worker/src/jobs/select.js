@@ -1,13 +1,14 @@
 // Selecting a job's agents and cutting them into batches. A filter job pages through the list
 // API, as many pages per step as the step's subrequest budget allows (retries counted), and
 // keeps the agents the filter matches (checked again here, whatever the API did with it); the
-// matched ids go to R2, the step returns where to go on. The plan then cuts the distinct ids into
-// batches sized so that every agent of a batch can finish within one step's budget.
+// matched ids go to R2, the step returns where to go on. A matched agent whose id the job cannot
+// send back is reported skipped at once, never silently dropped. The plan then cuts the distinct
+// ids into batches sized so that every agent of a batch can finish within one step's budget.
 import { Meter } from '../budget.js';
 import { makeClient } from '../client.js';
 import { DAY_MS, intSetting } from '../config.js';
 import { configError } from '../errors.js';
-import { idProblem } from '../request.js';
+import { MAX_ID_LENGTH, idProblem } from '../request.js';
 import { pad } from './record.js';
 
 const PER_PAGE = 100;
@@ -19,6 +20,7 @@ export async function selectPages(env, record, job, page) {
   const pages = Math.min(MAX_PAGES_PER_STEP, Math.floor(meter.budget / meter.attempts));
   if (pages < 1) throw new Error(`SUBREQUEST_BUDGET ${meter.budget} cannot fit one list page in a step.`);
   const matched = [];
+  const unaddressable = [];
   let complete = false;
   let next = page;
   for (; next < page + pages && !complete; next++) {
@@ -27,10 +29,15 @@ export async function selectPages(env, record, job, page) {
     if (job.filter.search !== undefined) query.search = job.filter.search;
     const { data, meta } = await client.listAgents(query);
     const agents = Array.isArray(data) ? data : [];
-    for (const agent of agents) if (matches(agent, job) && usable(agent.id, record)) matched.push(agent.id);
+    for (const agent of agents) {
+      if (!matches(agent, job)) continue;
+      if (usable(agent.id, record)) matched.push(agent.id);
+      else unaddressable.push(skippedLine(agent.id));
+    }
     complete = agents.length === 0 || !meta || !(next < meta.last_page);
   }
   await record.putJson(`selection/${pad(page)}.json`, matched);
+  if (unaddressable.length > 0) await record.putReport(`report/selection-${pad(page)}.ndjson`, unaddressable);
   return { nextPage: next, complete };
 }
 
@@ -57,6 +64,17 @@ function usable(id, record) {
 }
 
 /**
+ * The report line of an agent the list API returned with an id the job cannot send back. Its id
+ * is shown as the client returned it (a secret in it already redacted; the record scrubs the
+ * caller's), at most MAX_ID_LENGTH characters.
+ */
+function skippedLine(id) {
+  const shown = (typeof id === 'string' ? id : String(JSON.stringify(id))).slice(0, MAX_ID_LENGTH);
+  const message = `The list API returned this agent with an id the job cannot send back (not a non-empty, well-formed string of at most ${MAX_ID_LENGTH} characters other than "." and "..", or holding a secret); nothing was sent for it.`;
+  return { agentId: shown, outcome: 'skipped', reason: 'INVALID_ARGUMENT', unpublished: false, error: { code: 'INVALID_ARGUMENT', message, status: null } };
+}
+
+/**
  * How many agents' worst cases (every step, every retry) fit one step's SUBREQUEST_BUDGET.
  * Throws WORKER_MISCONFIGURED when not one does: no step could clean (or select) anything, and
  * the job would never end. startJob checks it before a job starts.
@@ -76,7 +94,7 @@ export async function planBatches(env, record, job) {
   for (let at = 0; at < ids.length; at += batchSize) {
     await record.putJson(`batches/${pad(batches++)}.json`, ids.slice(at, at + batchSize));
   }
-  const plan = { selected: ids.length, batches, batchSize };
+  const plan = { selected: ids.length + (await record.reported('report/selection-')), batches, batchSize };
   await record.putJson('plan.json', plan);
   return plan;
 }
