@@ -56,7 +56,8 @@ function answer(method, path, query, forms, seen) {
     return { status: 500, body: { success: false, message: `List failed: ${forms.all.join(' ')}`, errors: echoed(forms) } };
   }
   if (method === 'GET' && path === '/agents') {
-    const data = ['sb-echo-1', `sb-${forms.all[0]}`, 'sb-echo-fail-500', '..'].map((i) => agent(i, forms, 'draft'));
+    // ".." twice: a job reports an agent it cannot address once.
+    const data = ['sb-echo-1', `sb-${forms.all[0]}`, 'sb-echo-fail-500', '..', '..'].map((i) => agent(i, forms, 'draft'));
     return ok({ data, meta: { current_page: 1, per_page: 100, total: data.length, last_page: 1 } });
   }
   if (path.endsWith('/calls')) return ok({ data: [], pagination: { total: 0, current_page: 1, last_page: 1 } });

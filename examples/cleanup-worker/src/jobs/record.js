@@ -11,7 +11,8 @@
 //   backup/<n>.ndjson        batch n's backups, compacted from its intents when the batch ends
 //                            (GET /backup adds the intents of a batch that never settled)
 //   report/<n>-<pass>.ndjson one line per agent settled in that pass; counts in customMetadata
-//   report/selection-<page>.ndjson  agents a select step matched but cannot address (skipped)
+//   unaddressable/<page>.json  report lines of agents a select step matched but cannot address
+//   report/selection.ndjson  those lines, one per distinct id, written by the plan (skipped)
 //   final.json               { status, finishedAt, error } once the job is over
 //   terminate.json, halted.json   a terminate request, and the running batch's acknowledgement
 import { stringSetting } from '../config.js';
@@ -131,13 +132,6 @@ export class JobRecord {
   putReport(name, lines) {
     const counts = Object.fromEntries(COUNTS.map((c) => [c, String(lines.filter((l) => l.outcome === c).length)]));
     return this.putLines(name, lines, counts);
-  }
-
-  /** How many agents the report files under `sub` hold. */
-  async reported(sub) {
-    let sum = 0;
-    for (const object of await this.list(sub)) for (const c of COUNTS) sum += Number(object.customMetadata?.[c] ?? 0);
-    return sum;
   }
 
   /** Counts over every settled pass: `{ done, deleted, skipped, failed, planned }`. */

@@ -37,7 +37,7 @@ export async function selectPages(env, record, job, page) {
     complete = agents.length === 0 || !meta || !(next < meta.last_page);
   }
   await record.putJson(`selection/${pad(page)}.json`, matched);
-  if (unaddressable.length > 0) await record.putReport(`report/selection-${pad(page)}.ndjson`, unaddressable);
+  if (unaddressable.length > 0) await record.putJson(`unaddressable/${pad(page)}.json`, unaddressable);
   return { nextPage: next, complete };
 }
 
@@ -89,14 +89,25 @@ export function agentsPerStep(env, job) {
 /** Cuts the selection into batches in R2; `{ selected, batches, batchSize }`. */
 export async function planBatches(env, record, job) {
   const ids = [...new Set(await selectedIds(record, job))];
+  const skipped = await unaddressableLines(record);
+  if (skipped.length > 0) await record.putReport('report/selection.ndjson', skipped);
   const batchSize = Math.min(agentsPerStep(env, job), intSetting(env, 'JOB_BATCH_MAX'));
   let batches = 0;
   for (let at = 0; at < ids.length; at += batchSize) {
     await record.putJson(`batches/${pad(batches++)}.json`, ids.slice(at, at + batchSize));
   }
-  const plan = { selected: ids.length + (await record.reported('report/selection-')), batches, batchSize };
+  const plan = { selected: ids.length + skipped.length, batches, batchSize };
   await record.putJson('plan.json', plan);
   return plan;
+}
+
+/** The select steps' lines of agents they could not address, one per distinct id. */
+async function unaddressableLines(record) {
+  const lines = new Map();
+  for (const object of await record.list('unaddressable/')) {
+    for (const line of (await record.getJson(object.key.slice(record.prefix.length))) ?? []) lines.set(line.agentId, line);
+  }
+  return [...lines.values()];
 }
 
 async function selectedIds(record, job) {
