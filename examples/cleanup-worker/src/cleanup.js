@@ -36,17 +36,26 @@ async function validate(client, ids, options) {
   }
 }
 
-/** A result of the client reduced to explicit fields (never spread: nothing unexpected passes). */
-function publicResult(r, meter) {
-  const stoppedByBudget = meter.refused > 0 && r.reason === 'ABORTED';
+/**
+ * A result of the client as a report line: explicit fields (never spread: nothing unexpected
+ * passes), the error reduced to `{ code, message, status }`. The jobs' reports use it too.
+ */
+export function resultLine(r) {
   return {
     agentId: String(r.agentId),
     outcome: String(r.outcome),
-    reason: stoppedByBudget ? BUDGET_REASON : typeof r.reason === 'string' ? r.reason : null,
+    reason: typeof r.reason === 'string' ? r.reason : null,
     unpublished: r.unpublished === true,
-    backup: r.backup ? { agent: r.backup.agent ?? null, trainings: r.backup.trainings ?? null } : null,
     error: stripError(r.error),
   };
+}
+
+/** A report line with the backup, and the budget named as the reason it stopped an agent. */
+function publicResult(r, meter) {
+  const { error, ...line } = resultLine(r);
+  if (meter.refused > 0 && line.reason === 'ABORTED') line.reason = BUDGET_REASON;
+  const backup = r.backup ? { agent: r.backup.agent ?? null, trainings: r.backup.trainings ?? null } : null;
+  return { ...line, backup, error };
 }
 
 function budgetSkip(agentId) {

@@ -9,7 +9,7 @@
 // lines are written once per pass under a fixed key, so a re-run overwrites, never adds.
 import { makeClient } from '../client.js';
 import { DAY_MS, intSetting } from '../config.js';
-import { stripError } from '../errors.js';
+import { resultLine } from '../cleanup.js';
 import { pad } from './record.js';
 
 const TERMINATE_POLL_MS = 500;
@@ -89,21 +89,18 @@ function watchTerminate(record) {
 
 /** A client result as its report line, reconciled with what an earlier attempt recorded. */
 function settle(r, prior, job) {
-  const agentId = String(r.agentId);
-  const reason = typeof r.reason === 'string' ? r.reason : null;
-  const goneAfterIntent = prior.has(agentId) && r.outcome !== 'deleted' && reason === 'AGENT_NOT_FOUND';
-  if (goneAfterIntent) {
-    const wasPublished = prior.get(agentId)?.agent?.current_status === 'published';
-    const line = { agentId, outcome: 'deleted', reason: null, unpublished: job.unpublish && wasPublished, error: null };
-    return { line, retryable: false, rateLimited: false, budget: false, retryAfterMs: 0 };
+  const line = resultLine(r);
+  if (prior.has(line.agentId) && line.outcome !== 'deleted' && line.reason === 'AGENT_NOT_FOUND') {
+    const wasPublished = prior.get(line.agentId)?.agent?.current_status === 'published';
+    const deleted = { ...line, outcome: 'deleted', reason: null, unpublished: job.unpublish && wasPublished, error: null };
+    return { line: deleted, retryable: false, rateLimited: false, budget: false, retryAfterMs: 0 };
   }
   const error = r.error ?? null;
-  const line = { agentId, outcome: String(r.outcome), reason, unpublished: r.unpublished === true, error: stripError(error) };
   return {
     line,
     retryable: error?.retryable === true,
     rateLimited: error?.code === 'RATE_LIMITED',
-    budget: r.outcome === 'skipped' && reason === 'ABORTED',
+    budget: line.outcome === 'skipped' && line.reason === 'ABORTED',
     retryAfterMs: Number(error?.retryAfterMs) || 0,
   };
 }
