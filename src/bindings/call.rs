@@ -1,7 +1,8 @@
 //! A call in progress, as the JavaScript driver (`src/js/driver.js`) runs it: `next()` says what
 //! to do (send, wait, report a step, or nothing: done), `onAttempt` / `onWait` report back, and
-//! `result()` gives the value (or hands the `TalkoverError` to JavaScript, which throws it). Synchronous: no future, no promise
-//! and no closure in the wasm, so a call crosses the boundary a few dozen times at most.
+//! `result()` gives the value (or hands the `TalkoverError` to JavaScript, which throws it).
+//! Synchronous: no future, no promise and no closure in the wasm, so a call crosses the
+//! boundary a few dozen times at most.
 
 use super::refused;
 use super::results::{cleanup_result, delete_result, single};

@@ -4,7 +4,7 @@
 // the command line (src/cli/output.mjs) its output.
 
 const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
-const eachWay = (c) => (c > '\x7f' ? literal(c) : `(?:${literal(c)}|%${c.charCodeAt(0).toString(16).padStart(2, '0')})`);
+const eachWay = (c) => `(?:${literal(c)}|%${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
 
 let last = { token: null, pattern: null };
 

@@ -380,6 +380,7 @@ test('the output cleaner removes every form of each hostile token, the JSON-esca
     for (const text of [json, `${token} ${percent} ${encodeURIComponent(token)}`]) {
       const cleaned = clean(text);
       assert.equal(leakedForm(cleaned, token), null, `${token} left in ${cleaned}`);
+      assert.equal(cleaned.toLowerCase().includes(percent.toLowerCase()), false, `${token} left percent-encoded in ${cleaned}`);
       assert.match(cleaned, /\[redacted\]/);
     }
   }

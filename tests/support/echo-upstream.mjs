@@ -71,8 +71,9 @@ function answer(method, path, query, forms, seen) {
   if (id.startsWith('gone')) return seen.has(path) ? { status: 404, body: { message: `Agent not found ${forms.all[0]}` } } : (seen.add(path), { status: 500, body: { message: forms.all.join(' ') } });
   // The first two DELETEs of a `rate-` id are 429s (the client's one retry too): a job defers it
   // to a later pass, where it is deleted.
-  if (id.startsWith('rate') && seen.has(`${path}#2`) === false) {
-    seen.add(seen.has(`${path}#1`) ? `${path}#2` : `${path}#1`);
+  const limited = [1, 2].filter((n) => seen.has(`${path}#${n}`)).length;
+  if (id.startsWith('rate') && limited < 2) {
+    seen.add(`${path}#${limited + 1}`);
     return { status: 429, body: { success: false, message: `Too many requests ${forms.all.join(' ')}`, errors: echoed(forms) } };
   }
   return ok({ message: `Agent deleted successfully ${forms.all.join(' ')}` });

@@ -91,4 +91,3 @@ export function idProblem(id) {
   if (!id.isWellFormed()) return 'well-formed Unicode (no lone surrogates).';
   return null;
 }
-

@@ -26,12 +26,9 @@ const COUNTS = ['deleted', 'skipped', 'failed', 'planned'];
 export function openRecord(env, jobId) {
   const bucket = Object.hasOwn(env, 'JOBS_BUCKET') ? env.JOBS_BUCKET : undefined;
   if (!bucket || typeof bucket.put !== 'function') throw configError('The JOBS_BUCKET R2 binding is missing (wrangler.toml [[r2_buckets]]).');
-  return new JobRecord(bucket, jobId, scrubberOf(env));
-}
-
-/** The scrub of env's secrets (TALKOVER_TOKEN, CALLER_SECRET) that every record write passes. */
-function scrubberOf(env) {
-  return makeScrubber([stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')]);
+  // Every record write passes the scrub of env's secrets.
+  const scrub = makeScrubber([stringSetting(env, 'TALKOVER_TOKEN'), stringSetting(env, 'CALLER_SECRET')]);
+  return new JobRecord(bucket, jobId, scrub);
 }
 
 export class JobRecord {
