@@ -16,12 +16,13 @@ function run(name, cmd, args, opts = {}) {
   if (only.length && !only.some((o) => name.startsWith(o))) return;
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const spawn = () => spawnSync(cmd, args, { cwd: ROOT, stdio: opts.unstarted ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  const { unstarted, attempts, env, ...rest } = opts;
+  const spawn = () => spawnSync(cmd, args, { cwd: ROOT, stdio: unstarted ? 'pipe' : 'inherit', encoding: 'utf8', ...rest, env: { ...process.env, ...env } });
   let r = spawn();
-  for (let attempt = 2; opts.unstarted; attempt++) {
+  for (let attempt = 2; unstarted; attempt++) {
     process.stdout.write(r.stdout + r.stderr);
-    if (r.status === 0 || attempt > opts.attempts || !opts.unstarted(r.stdout + r.stderr)) break;
-    console.log(`=== ${name}: no test started; again (attempt ${attempt} of ${opts.attempts})`);
+    if (r.status === 0 || attempt > attempts || !unstarted(r.stdout + r.stderr)) break;
+    console.log(`=== ${name}: no test started; again (attempt ${attempt} of ${attempts})`);
     r = spawn();
   }
   const ok = r.status === 0;
