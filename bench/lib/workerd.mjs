@@ -40,15 +40,19 @@ export default {
 };
 `;
 
-/** A Miniflare (a real workerd) running bundle `b`, its .wasm a compiled module. */
+/**
+ * A Miniflare (a real workerd) running bundle `b`, its .wasm a compiled module. The modules are
+ * handed over by content, the way `wrangler dev` hands its bundle over: given a `scriptPath`,
+ * Miniflare would first parse the script in this process to find its imports (about 0.4 ms per
+ * KB of JS on a cold start, measured), a cost no deployed Worker pays.
+ */
 export function miniflare(b, bindings) {
-  return new Miniflare({
-    modules: true,
-    scriptPath: b.outfile,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2025-09-01',
-    bindings,
-  });
+  const modules = [b.outfile, ...b.files.filter((f) => f !== b.outfile)].map((path) => ({
+    type: path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
+    path,
+    contents: readFileSync(path),
+  }));
+  return new Miniflare({ modulesRoot: b.outdir, modules, compatibilityDate: '2025-09-01', bindings });
 }
 
 /** CPU seconds (user + system) of this process's workerd descendants, from /proc (10 ms ticks). */
