@@ -154,7 +154,7 @@ export default {
  * Fresh Miniflare (new workerd) -> first response, alternating client / bare fetch, `runs` each.
  * The figure is the median of the per-pair differences (each pair back to back), as for Node.
  */
-export async function measureWorkerdColdStart(emu, { runs = 15 } = {}) {
+export async function measureWorkerdColdStart(emu, { runs = 31 } = {}) {
   const bundles = {
     talkover: await bundle('workerd-cold-talkover', coldSource(true), { worker: true, minify: true }),
     fetch: await bundle('workerd-cold-fetch', coldSource(false), { worker: true, minify: true }),
