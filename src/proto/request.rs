@@ -76,7 +76,8 @@ impl Request {
             Ok(success) => return self.finish(success.message, success.request_id, false),
             Err(error) => error,
         };
-        if self.outcome_unknown && self.gone_code == Some(error.code) {
+        // A 404 of the matching kind only: a body's code may name any status (classify.rs).
+        if self.outcome_unknown && error.status == Some(404) && self.gone_code == Some(error.code) {
             return self.finish(None, error.request_id.take(), true);
         }
         self.outcome_unknown |= error.outcome_unknown();

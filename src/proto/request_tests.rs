@@ -106,6 +106,25 @@ fn a_gone_answer_after_a_known_refusal_stays_an_error() {
 }
 
 #[test]
+fn a_gone_code_on_another_status_is_not_already_deleted() {
+    use ErrorCode::*;
+    for status in [500, 503, 409, 429] {
+        let steps = run(
+            &delete(),
+            1,
+            vec![
+                Err(err(Timeout, None)),
+                Err(err(AgentNotFound, Some(status))),
+            ],
+        );
+        assert!(
+            matches!(&steps[2], Step::Done(Err(e)) if e.code == AgentNotFound && e.status == Some(status)),
+            "{status}: {steps:?}"
+        );
+    }
+}
+
+#[test]
 fn final_errors_are_redacted_and_aborts_are_never_retried() {
     use ErrorCode::*;
     let mut e = err(ServerError, Some(500));
@@ -129,6 +148,7 @@ fn a_long_retry_after_ends_the_retries() {
 fn any_outcome() -> impl Strategy<Value = Result<Success, ApiError>> {
     let codes = [
         (ErrorCode::AgentNotFound, Some(404)),
+        (ErrorCode::AgentNotFound, Some(500)),
         (ErrorCode::NotFound, Some(404)),
         (ErrorCode::Unauthorized, Some(403)),
         (ErrorCode::InvalidToken, Some(401)),
@@ -164,6 +184,7 @@ proptest! {
         let mut machine = Request::new(&delete(), RetryPolicy { max_retries }, &token());
         let (mut waited, mut unknown_seen, mut last) = (0u64, false, None);
         for outcome in outcomes {
+            let a_404 = outcome.as_ref().err().is_some_and(|e| e.status == Some(404));
             let retryable = outcome.as_ref().err().map(|e| e.is_transient() && e.code != ErrorCode::Aborted);
             let unknown = outcome.as_ref().err().is_some_and(ApiError::outcome_unknown);
             let step = machine.on_outcome(outcome, jitter);
@@ -172,7 +193,7 @@ proptest! {
                     prop_assert_eq!(retryable, Some(true), "retried something final");
                     waited += ms;
                 }
-                Step::Done(Ok(done)) if done.already_deleted => prop_assert!(unknown_seen),
+                Step::Done(Ok(done)) if done.already_deleted => prop_assert!(unknown_seen && a_404),
                 _ => {}
             }
             unknown_seen |= unknown;
