@@ -6,7 +6,7 @@
 
 use super::refused;
 use super::results::{cleanup_result, delete_result, single};
-use super::values::{data_of, to_js_error};
+use super::values::{data_of, inherited, to_js_error};
 use super::work::{ActiveCalls, AgentWork, Republish, Work};
 use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
 use crate::proto::sweep::Need;
@@ -140,8 +140,10 @@ impl Call {
         }
     }
 
+    /// Whether the caller's signal has aborted (read so that a throwing getter means no).
     fn aborted(&self) -> bool {
-        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+        let aborted = |s: &AbortSignal| inherited(s, "aborted").as_bool() == Some(true);
+        self.signal.as_ref().is_some_and(aborted)
     }
 
     fn send(&mut self, spec: Result<RequestSpec, ApiError>, within_signal: bool) {

@@ -10,7 +10,7 @@ use super::work::{AgentWork, Work};
 use crate::proto::cleanup::{self as rules, CleanupOptions, Step};
 use crate::proto::sweep::AgentCleanup;
 use crate::proto::ApiError;
-use crate::sys::own_at;
+use crate::sys::{own, own_at};
 use crate::transport::Transport;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
@@ -121,8 +121,11 @@ fn read_ids(value: &JsValue) -> Result<Vec<String>, ApiError> {
             ))
         }
     };
-    let mut ids = Vec::with_capacity(list.length() as usize);
-    for index in 0..list.length() {
+    // Not sized by `length`: an array may claim up to 2^32 - 1 elements it does not hold.
+    // Read as an own property: a Proxy's `length` may throw (then it is 0).
+    let length = own(list, "length").as_f64().map_or(0, |n| n as u32);
+    let mut ids = Vec::new();
+    for index in 0..length {
         let id = text_of("each agent id", &own_at(list, index))?
             .ok_or_else(|| ApiError::invalid_argument("agentIds must contain only strings."))?;
         crate::proto::input::check_id("each agent id", &id)?;

@@ -22,7 +22,7 @@ const CLIENT_OPTIONS: &str = "token,baseUrl,timeoutMs,maxRetries,fetch,allowBrow
 /// API root and token, one per line (none of them can hold a newline). `src/js/client.js`
 /// keeps it with the `fetch` option (which this checked is a function when present).
 pub fn configure(options: &JsValue) -> Result<String, ApiError> {
-    if !options.is_object() || js_sys::Array::is_array(options) {
+    if !crate::sys::is_json_object(options) {
         return Err(ApiError::invalid_argument(
             "options must be an object with a token.",
         ));

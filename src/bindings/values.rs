@@ -5,7 +5,7 @@
 use crate::proto::options::{refuse, Bag, Value, LONE_SURROGATES};
 use crate::proto::text::contains;
 use crate::proto::{ApiError, JsonView};
-use crate::sys::{create_error, is_well_formed, own, snapshot};
+use crate::sys::{create_error, is_json_object, is_well_formed, own, snapshot};
 use crate::transport::Failure;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -45,7 +45,7 @@ impl Options {
     pub fn read(value: &JsValue, names: &'static str) -> Result<Self, ApiError> {
         let object = match value {
             v if v.is_undefined() || v.is_null() => JsValue::UNDEFINED,
-            v if v.is_object() && !js_sys::Array::is_array(v) => v.clone(),
+            v if is_json_object(v) => v.clone(),
             _ => return Err(ApiError::invalid_argument("options must be an object.")),
         };
         Ok(match object.is_undefined() {
@@ -94,7 +94,7 @@ impl Options {
 
 /// `o[key]` through the prototype chain (for runtime objects: a signal), or `undefined` when
 /// `o` is not an object or reading it throws.
-fn inherited(o: &JsValue, key: &str) -> JsValue {
+pub fn inherited(o: &JsValue, key: &str) -> JsValue {
     if !o.is_object() && !o.is_function() {
         return JsValue::UNDEFINED;
     }

@@ -62,7 +62,7 @@ function requestInit(method, authorization, cancel, fetchFn) {
  */
 export function attempt(fetchFn, request, signal) {
   const [timeoutMs, method, url, token] = request.split('\n');
-  if (signal?.aborted) return Promise.resolve(packed([null, null, null, ABORTED, null, null]));
+  if (aborted(signal)) return Promise.resolve(packed([null, null, null, ABORTED, null, null]));
   const cancel = new Cancel();
   return new Promise((resolve) => {
     let done = false;
@@ -75,17 +75,17 @@ export function attempt(fetchFn, request, signal) {
       if (typeof read === 'number') {
         // Frees the connection of a request nobody waits for any more.
         cancel.fire();
-        read = [null, null, null, signal?.aborted ? ABORTED : read, null, null];
+        read = [null, null, null, aborted(signal) ? ABORTED : read, null, null];
       }
       resolve(packed(read));
     };
-    const failed = (error) => finish(signal?.aborted ? ABORTED : [null, null, null, NETWORK, null, describe(error)]);
+    const failed = (error) => finish(aborted(signal) ? ABORTED : [null, null, null, NETWORK, null, describe(error)]);
     const abort = () => finish(ABORTED);
     const timer = setTimeout(finish, Number(timeoutMs), TIMEOUT);
     if (signal) onAbort(signal, abort);
     try {
       const init = requestInit(method, `Bearer ${token}`, cancel, fetchFn);
-      Promise.resolve(callFetch(fetchFn, url, init)).then((response) => receive(response, token)).then(finish, failed);
+      Promise.resolve(callFetch(fetchFn, url, init)).then((response) => receive(response, token, !fetchFn)).then(finish, failed);
     } catch (error) {
       failed(error);
     }
@@ -120,7 +120,7 @@ function describe(error) {
 
 /** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
 export function sleep(ms, signal) {
-  if (signal?.aborted) return Promise.resolve(false);
+  if (aborted(signal)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (elapsed) => {
       clearTimeout(timer);
@@ -138,7 +138,7 @@ export function sleep(ms, signal) {
  * BODY_CAP, parsed, and with every copy of `secret` replaced in every string. Rejects only when
  * reading the body fails (a network error); anything malformed is a `kind`.
  */
-async function receive(response, secret) {
+async function receive(response, secret, ownFetch) {
   const status = statusOf(response);
   if (status === null) return [null, null, null, NOT_A_RESPONSE, null];
   const requestId = header(response, 'x-request-id') ?? header(response, 'request-id') ?? header(response, 'cf-ray');
@@ -149,7 +149,7 @@ async function receive(response, secret) {
     discard(response);
     return [...head, response.redirected === true ? REDIRECTED : EMPTY, null];
   }
-  const text = await readCapped(response);
+  const text = await readCapped(response, ownFetch);
   if (text === null) return [...head, TOO_LARGE, null];
   return [...head, ...parse(text, secret)];
 }
@@ -182,16 +182,20 @@ function discard(response) {
   }
 }
 
-/** The body as text, or `null` when it is larger than BODY_CAP (then it is not read on). */
-async function readCapped(response) {
+/**
+ * The body as text, or `null` when it is larger than BODY_CAP (then it is not read on). Each
+ * chunk counts as at least 1 KiB: a stream of empty or tiny chunks (whose reads settle as
+ * microtasks, so no timer can fire meanwhile) ends within 16 Ki reads.
+ */
+async function readCapped(response, ownFetch) {
   const declared = header(response, 'content-length');
   if (Number(declared) > BODY_CAP) {
     discard(response);
     return null;
   }
-  // A declared, uncompressed length bounds the body already (fetch refuses a longer one): read
-  // it at once. Otherwise (chunked, compressed, a custom fetch's object) count as it streams.
-  const bounded = declared !== null && header(response, 'content-encoding') === null && response instanceof Response;
+  // A declared, uncompressed length bounds the body the global fetch reads (it refuses a longer
+  // one): read it at once. Otherwise (chunked, compressed, a custom fetch) count as it streams.
+  const bounded = ownFetch && declared !== null && header(response, 'content-encoding') === null && response instanceof Response;
   const body = bounded ? null : response.body;
   if (bounded || typeof body?.getReader !== 'function') {
     const text = await response.text();
@@ -204,7 +208,7 @@ async function readCapped(response) {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return text + decoder.decode();
-    size += value.byteLength;
+    size += Math.max(value.byteLength, 1024);
     if (size > BODY_CAP) {
       reader.cancel().catch(() => {});
       return null;
@@ -272,13 +276,22 @@ export async function awaitCallback(callback, argument) {
   }
 }
 
+/** Whether `signal` has aborted; a signal-like object whose `aborted` throws has not. */
+function aborted(signal) {
+  try {
+    return signal?.aborted === true;
+  } catch {
+    return false;
+  }
+}
+
 // One 'abort' listener per signal however many calls wait on it: Node warns from 11 listeners.
 const waiting = new WeakMap();
 
 /** Calls `fn` once when `signal` aborts (at once if it already has). */
 function onAbort(signal, fn) {
   try {
-    if (signal.aborted) return void fn();
+    if (aborted(signal)) return void fn();
     let set = waiting.get(signal);
     if (!set) {
       set = new Set();

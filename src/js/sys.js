@@ -18,9 +18,13 @@ export function ownValue(o, key) {
   return own(o, key) ?? undefined;
 }
 
-/** Whether `v` is a plain JSON object: not null, not an array, not a function. */
+/** Whether `v` is a plain JSON object: not null, not an array, not a function (nor a revoked Proxy). */
 export function isJsonObject(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  try {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }
 
 /** The own properties `names` (comma-separated) of `o` as one typed string: src/proto/options.rs. */
@@ -31,6 +35,15 @@ export function snapshot(o, names) {
 }
 
 function tag(v) {
+  try {
+    return typeOf(v);
+  } catch {
+    // A revoked Proxy: Array.isArray throws on it.
+    return '?';
+  }
+}
+
+function typeOf(v) {
   switch (typeof v) {
     case 'undefined': return 'u';
     case 'boolean': return v ? 't' : 'f';
@@ -44,8 +57,13 @@ function tag(v) {
 
 /** `F` when there is a global fetch, then `B` in a browser page (where a token would be exposed). */
 export function environment() {
-  const page = typeof document === 'object' && document !== null && typeof window === 'object' && window !== null;
-  return `${typeof globalThis.fetch === 'function' ? 'F' : '-'}${page ? 'B' : '-'}`;
+  try {
+    const page = typeof document === 'object' && document !== null && typeof window === 'object' && window !== null;
+    return `${typeof globalThis.fetch === 'function' ? 'F' : '-'}${page ? 'B' : '-'}`;
+  } catch {
+    // A global getter that throws: no fetch, and (the safe guess) a page.
+    return '-B';
+  }
 }
 
 /** A string without lone surrogates (which would reach the wasm as U+FFFD). */

@@ -3,7 +3,8 @@
 //! another route.
 
 use super::error::{ApiError, ErrorCode};
-use super::input::check_id;
+use super::input::{check_id, MAX_TEXT_BYTES, TOO_LONG};
+use super::options::refuse;
 use super::text::push_component;
 
 /// The HTTP methods the client uses.
@@ -183,6 +184,13 @@ impl AgentQuery {
                 "direction must be \"inbound\" or \"outbound\".",
             ));
         }
+        if self
+            .search
+            .as_ref()
+            .is_some_and(|s| s.len() > MAX_TEXT_BYTES)
+        {
+            return Err(refuse("search", TOO_LONG));
+        }
         Ok(self)
     }
 }
@@ -313,6 +321,10 @@ mod tests {
             },
             AgentQuery {
                 direction: Some("up".into()),
+                ..Default::default()
+            },
+            AgentQuery {
+                search: Some("a".repeat(1025)),
                 ..Default::default()
             },
         ];

@@ -44,12 +44,21 @@ impl fmt::Debug for Token {
     }
 }
 
-/// Checks a resource id (agent or training): any non-empty string except `.` and `..`, which a
-/// URL would collapse into another route. `what` names it in the message, e.g. `"agentId"`.
+/// The most bytes (UTF-8) of an id or a search text the client sends: a URL has room for a few
+/// KB, no Talkover id comes near it, and a longer text would only grow the wasm's memory.
+pub const MAX_TEXT_BYTES: usize = 1024;
+
+/// What a text over [`MAX_TEXT_BYTES`] is told, after its name.
+pub const TOO_LONG: &str = " must be at most 1024 bytes long.";
+
+/// Checks a resource id (agent or training): any non-empty string of at most
+/// [`MAX_TEXT_BYTES`] except `.` and `..`, which a URL would collapse into another route.
+/// `what` names it in the message, e.g. `"agentId"`.
 pub fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str, ApiError> {
     let problem = match id {
         "" => " must not be empty.",
         "." | ".." => " must not be \".\" or \"..\".",
+        _ if id.len() > MAX_TEXT_BYTES => TOO_LONG,
         _ => return Ok(id),
     };
     let mut message = String::from(what);
@@ -214,6 +223,16 @@ mod tests {
         );
         for ok in ["...", "a/b", "?", "#", "%2F", " "] {
             assert_eq!(check_id("agentId", ok).unwrap(), ok);
+        }
+    }
+
+    #[test]
+    fn ids_are_at_most_1024_bytes() {
+        let longest = "\u{e9}".repeat(MAX_TEXT_BYTES / 2);
+        assert!(check_id("agentId", &longest).is_ok());
+        for over in ["a".repeat(MAX_TEXT_BYTES + 1), format!("{longest}a")] {
+            let e = check_id("trainingId", &over).unwrap_err();
+            assert_eq!(e.message, "trainingId must be at most 1024 bytes long.");
         }
     }
 

@@ -110,7 +110,17 @@ export async function bodies({ TalkoverClient }, env) {
     declared: await settle(at('declared').getAgent('a')),
     deep500: await settle(at('deep500').deleteAgent('a')),
     deep200: await settle(at('deep200').getAgent('a')),
+    // A custom fetch's endless bodies: one that declares 2 bytes, one of empty chunks.
+    lyingLength: await settle(endless(TalkoverClient, env, new Uint8Array(65536).fill(32), { 'content-length': '2' })),
+    emptyChunks: await settle(endless(TalkoverClient, env, new Uint8Array(0), {})),
   };
+}
+
+/** `getAgent` through a custom fetch whose 200 streams `chunk` for ever. */
+function endless(TalkoverClient, env, chunk, headers) {
+  const body = () => new ReadableStream({ pull: (c) => c.enqueue(chunk) });
+  const fetch = async () => new Response(body(), { headers });
+  return new TalkoverClient({ token: env.tokens[0], baseUrl: env.emu.url, maxRetries: 0, fetch }).getAgent('a');
 }
 
 /** Lone surrogates, loopback names, Retry-After, throwing and rejecting callbacks. */
@@ -124,6 +134,24 @@ export async function inputs({ TalkoverClient }, env) {
     cleanup: await settle(c.cleanupAgents(['ok', 'a\uDBFF'])),
     search: await settle(c.listAgents({ search: 'x\uD800' })),
   };
+  const long = 'x'.repeat(1025);
+  const oversized = {
+    agentId: await settle(c.deleteAgent(long)),
+    trainingId: await settle(c.deleteTraining('a', long)),
+    search: await settle(c.listAgents({ search: long })),
+    cleanup: await settle(c.cleanupAgents(['ok', long])),
+  };
+  // An array that claims 2^32 - 1 elements and holds none.
+  const sparse = await settle(c.cleanupAgents(new Array(2 ** 32 - 1)));
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const revoked = { signal: await settle(c.deleteAgent('a', { signal: proxy })), cleanup: await settle(c.cleanupAgents(['a'], { signal: proxy })) };
+  try { new TalkoverClient(proxy); } catch (e) { revoked.options = plain(e); }
+  // A signal-like object whose `aborted` throws from its third read on.
+  let reads = 0;
+  const flaky = { get aborted() { if (reads++ >= 2) throw new Error('getter'); return false; }, addEventListener() {} };
+  const hang = new TalkoverClient({ token: env.emu.token, baseUrl: env.emu.url, maxRetries: 0, timeoutMs: 200, fetch: () => new Promise(() => {}) });
+  const throwingSignal = await settle(hang.deleteAgent('a', { signal: flaky }));
   const sentForRefused = sent;
   const replacementChar = await settle(c.getAgent('a\uFFFD'));
   let localhost;
@@ -132,7 +160,7 @@ export async function inputs({ TalkoverClient }, env) {
   const quiet = new TalkoverClient({ token: env.emu.token, baseUrl: env.emu.url, maxRetries: 0 });
   const rejecting = await settle(quiet.cleanupAgents(env.callbackIds, { onProgress: async () => { throw new Error('async progress'); } }));
   const throwing = await settle(quiet.cleanupAgents(env.callbackIds2, { onProgress: () => { throw new Error('sync progress'); } }));
-  return { refused, sentForRefused, sentTotal: sent, replacementChar, localhost, retry: await settle(slow.deleteAgent('a')), rejecting, throwing };
+  return { refused, oversized, sparse, revoked, throwingSignal, sentForRefused, sentTotal: sent, replacementChar, localhost, retry: await settle(slow.deleteAgent('a')), rejecting, throwing };
 }
 
 const PLANTED = {

@@ -130,14 +130,27 @@ async function check(t, { env, out }) {
     for (const mode of ['huge500', 'huge200', 'declared']) assert.ok(hostile.sent[mode] < 64 * MIB, `${mode}: ${hostile.sent[mode]} B sent`);
     assert.deepEqual([deep500.err?.code, deep500.err?.details], ['SERVER_ERROR', null]);
     assert.equal(code(deep200), 'INVALID_RESPONSE');
+    // A custom fetch's Content-Length is not trusted, and tiny chunks count against the cap.
+    assert.equal(code(out.bodies.lyingLength), 'INVALID_RESPONSE');
+    assert.equal(code(out.bodies.emptyChunks), 'INVALID_RESPONSE');
   });
-  await t.test('lone surrogates are INVALID_ARGUMENT with nothing sent; U+FFFD itself is an id', () => {
+  await t.test('lone surrogates, over-long ids, sparse arrays and revoked proxies are INVALID_ARGUMENT with nothing sent; U+FFFD itself is an id', () => {
     const { refused, sentForRefused, sentTotal, replacementChar } = out.inputs;
     for (const [name, r] of Object.entries(refused)) {
       assert.equal(code(r), 'INVALID_ARGUMENT', name);
       assert.match(r.err.message, /lone surrogates/);
     }
+    for (const [name, r] of Object.entries(out.inputs.oversized)) {
+      assert.equal(code(r), 'INVALID_ARGUMENT', name);
+      assert.match(r.err.message, /must be at most 1024 bytes long\.$/, name);
+    }
+    assert.equal(code(out.inputs.sparse), 'INVALID_ARGUMENT');
+    assert.equal(out.inputs.sparse.err.message, 'agentIds must contain only strings.');
+    // A revoked Proxy is refused, never thrown through the wasm (which would leak its stack).
+    assert.deepEqual(Object.values(out.inputs.revoked).map((r) => r.code ?? code(r)), ['INVALID_ARGUMENT', 'INVALID_ARGUMENT', 'INVALID_ARGUMENT']);
+    assert.equal(code(out.inputs.throwingSignal), 'TIMEOUT');
     assert.equal(sentForRefused, 0);
+    // The module still works after all of them.
     assert.equal(code(replacementChar), 'AGENT_NOT_FOUND');
     assert.equal(sentTotal, 1);
   });
