@@ -16,6 +16,8 @@ import { describeError } from './results.mjs';
 import { listCommand } from './select.mjs';
 
 async function main(argv) {
+  // Before anything is parsed: a usage error may quote an argument that holds the token.
+  if (process.env.TALKOVER_TOKEN) hideToken(process.env.TALKOVER_TOKEN);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(MAIN_USAGE);
@@ -43,7 +45,6 @@ async function main(argv) {
 function connect(values) {
   const token = process.env.TALKOVER_TOKEN;
   if (!token) throw new UsageError('TALKOVER_TOKEN is not set (the token is read from the environment only)');
-  hideToken(token);
   const baseUrl = values['base-url'] ?? process.env.TALKOVER_BASE_URL;
   try {
     return new TalkoverClient({ token, ...(baseUrl ? { baseUrl } : {}) });

@@ -103,6 +103,9 @@ test('usage and configuration errors exit 2 with a one-line reason, before any r
     [['delete-training', 'keep-1'], {}, /expected 2 arguments, got 1/],
     [['agents', '--base-url', 'http://example.com'], {}, /baseUrl/],
     [['agents', '--status'], {}, /argument missing/],
+    // The token pasted where a command or a flag goes is not echoed.
+    [[emu.token], {}, /unknown command '\[redacted\]'/],
+    [['agents', `--${emu.token}`], {}, /Unknown option '--\[redacted\]'/],
   ];
   for (const [args, env, reason] of cases) {
     const r = await talkover(args, { env });
@@ -110,6 +113,7 @@ test('usage and configuration errors exit 2 with a one-line reason, before any r
     assert.equal(r.code, 2, ctx);
     assert.match(r.stderr, /^talkover: [^\n]+\n$/, `one line: ${ctx}`);
     assert.match(r.stderr, reason, ctx);
+    assert.ok(!r.stderr.includes(emu.token), ctx);
     assert.equal(r.stdout, '', ctx);
   }
   assert.deepEqual(await emu.admin.requests(), [], 'nothing was sent');
