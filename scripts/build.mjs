@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { MINIFY_FLAG, quietGlue, shortenGlue } from './short-names.mjs';
+import { MINIFY_FLAG, trimGlue, shortenGlue } from './short-names.mjs';
 import { step } from './step.mjs';
 import { chooseBuild } from './toolchain.mjs';
 
@@ -45,7 +45,7 @@ wasmOpt(['-Oz', '--converge', '--low-memory-unused', '--strip-debug', '--strip-p
 const mapping = wasmOpt([MINIFY_FLAG, at('build/pkg/optimized.wasm'), '-o', at('dist/talkover_client_bg.wasm')]);
 // The glue calls the wasm by the short names wasm-opt gave its imports and exports.
 const glue = at('build/pkg/talkover_client.js');
-writeFileSync(glue, quietGlue(shortenGlue(readFileSync(glue, 'utf8'), JSON.parse(mapping))));
+writeFileSync(glue, trimGlue(shortenGlue(readFileSync(glue, 'utf8'), JSON.parse(mapping))));
 // Kept for diagnostics: bench/lib/crossings.mjs names crossings by their Rust and JS names.
 writeFileSync(at('build/short-names.json'), mapping);
 
