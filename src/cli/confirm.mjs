@@ -2,7 +2,7 @@
 // Ctrl-C at the prompt is no) and refuses with a UsageError when stdin is not one.
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from './exit.mjs';
-import { clean } from './output.mjs';
+import { clean, printable } from './output.mjs';
 
 /** Throws the UsageError `confirm` would when it cannot ask: no --yes, and stdin no terminal. */
 export function ensureConfirmable(values) {
@@ -18,7 +18,7 @@ export async function confirm(values, question) {
   const stop = new AbortController();
   rl.on('SIGINT', () => stop.abort()); // Ctrl-C at the prompt: no
   try {
-    const answer = await rl.question(clean(`${question} [y/N] `), { signal: stop.signal });
+    const answer = await rl.question(clean(printable(`${question} [y/N] `)), { signal: stop.signal });
     return /^y(es)?$/i.test(answer.trim());
   } catch {
     return false;

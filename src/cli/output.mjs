@@ -1,5 +1,6 @@
 // Output of `talkover`: every string is cleaned of the token before it goes anywhere (stdout,
-// stderr, the report and backup files). The patterns are made once, when the token is read.
+// stderr, the report and backup files), and what goes to a terminal of control characters. The
+// patterns are made once, when the token is read.
 
 import { secretPattern } from '../js/secret.js';
 
@@ -14,5 +15,12 @@ export const hideToken = (token) => {
   const json = JSON.stringify(token).slice(1, -1);
   secrets = [...new Set([token, json])].map((form) => secretPattern(form));
 };
-export const out = (line = '') => process.stdout.write(clean(`${line}\n`));
-export const err = (line = '') => process.stderr.write(clean(`${line}\n`));
+/**
+ * `text` without control characters but tabs and newlines: no text from a server (an agent's
+ * name, an error message) can move the cursor, set the title or the clipboard (OSC 52). What
+ * is left of an escape sequence shows as plain text, where the terminal would have hidden it
+ * (inside a token too), and a token cut by a lone control character is whole again for `clean`.
+ */
+export const printable = (text) => text.replace(/[\0-\x08\x0b-\x1f\x7f-\x9f]/g, '');
+export const out = (line = '') => process.stdout.write(clean(printable(`${line}\n`)));
+export const err = (line = '') => process.stderr.write(clean(printable(`${line}\n`)));

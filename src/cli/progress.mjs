@@ -2,7 +2,7 @@
 // output. A few lines over `isTTY` rather than a progress-bar package: the package ships to
 // browsers and Workers too, and a runtime dependency (cli-progress pulls string-width and
 // emoji-regex) would be installed by every user for these ASCII-only lines.
-import { clean, err } from './output.mjs';
+import { clean, err, printable } from './output.mjs';
 import { describeError, describeResult } from './results.mjs';
 
 /**
@@ -21,7 +21,7 @@ export function progressView(total) {
     const rate = seconds > 0 ? c.done / seconds : 0;
     const eta = rate > 0 ? Math.ceil((total - c.done) / rate) : null;
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${c.done}/${total}  deleted ${c.deleted}  skipped ${c.skipped}  failed ${c.failed}  ${rate.toFixed(1)}/s  ETA ${eta === null ? '?' : `${eta}s`}`;
-    process.stderr.write(clean(`\r\x1b[2K${line}`));
+    process.stderr.write(`\r\x1b[2K${clean(printable(line))}`);
     drawn = true;
   };
   if (tty) draw();

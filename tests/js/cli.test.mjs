@@ -307,6 +307,21 @@ test('a terminal: the progress bar on stderr, and the confirmation prompt (n kee
   assert.equal(await emu.admin.agent('ask-00'), null);
 });
 
+test('text from the server cannot drive the terminal: its control characters are dropped', async () => {
+  const split = `${emu.token.slice(0, 6)}\x1b[0m${emu.token.slice(6)}`;
+  await fresh([{ id: 'esc-1', name: `evil\x1b]52;c;aGk=\x07 \x1b[2J\r${split}`, current_status: 'draft' }]);
+  for (const args of [['agents'], ['cleanup', '--search', 'evil', '--dry-run']]) {
+    const r = await talkover(args);
+    assert.equal(r.code, 0, r.stderr);
+    for (const text of [r.stdout, r.stderr]) {
+      assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, `${args.join(' ')}: ${JSON.stringify(text)}`);
+      assert.ok(!text.includes(emu.token), args.join(' '));
+    }
+    // What is left of an escape is plain text; the token it split stays split, as on screen.
+    assert.match(r.stdout, /evil\]52;c;aGk= \[2Jtalq_/, args.join(' '));
+  }
+});
+
 test('delete-agent and delete-training (--republish, --json) do what they say', async () => {
   await fresh([
     { id: 'one', name: 'One' },
