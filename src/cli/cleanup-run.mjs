@@ -5,15 +5,26 @@ import { ndjson, stamp } from './files.mjs';
 import { progressView } from './progress.mjs';
 import { reportLine } from './results.mjs';
 
-/** Runs the planned agents; resolves `{ results, reportFile, backupPath }` (not-planned first). */
+/**
+ * Runs the planned agents; resolves `{ results, reportFile, backupPath, writeError }` (not-planned
+ * first). A report that cannot be written stops the run between steps, like Ctrl-C, and every
+ * result still shows on stderr and counts in the summary: `writeError` says what failed.
+ */
 export async function runCleanup({ client, values, backup, concurrency, settled, stop }, willDelete, notPlanned) {
   const backupPath = backup ? values['backup-file'] ?? `talkover-backup-${stamp()}.ndjson` : null;
   const backupFile = backupPath && (await ndjson(backupPath, 'a'));
   const reportFile = values['report-file'] !== undefined ? await ndjson(values['report-file'], 'w') : null;
   const results = [];
+  let writeError = null;
   const record = async (r) => {
     results.push(r);
-    await reportFile?.write(reportLine(r));
+    if (writeError) return;
+    try {
+      await reportFile?.write(reportLine(r));
+    } catch (e) {
+      writeError = e;
+      stop.abort();
+    }
   };
   const progress = progressView(willDelete.length);
   const options = {
@@ -26,11 +37,10 @@ export async function runCleanup({ client, values, backup, concurrency, settled,
   try {
     for (const line of settled.values()) await reportFile?.write(line);
     for (const r of notPlanned) await record(r);
-    await inParallel(willDelete, concurrency, stop, async ({ agentId }) => {
-      const report = await client.cleanupAgents([agentId], options);
-      const [r] = report.results;
-      await record(r);
+    await inParallel(willDelete, concurrency, async ({ agentId }) => {
+      const [r] = (await client.cleanupAgents([agentId], options)).results;
       progress.done(r);
+      await record(r);
     });
   } finally {
     // Whatever stopped the run, what was written stays complete.
@@ -38,19 +48,14 @@ export async function runCleanup({ client, values, backup, concurrency, settled,
     await backupFile?.close();
     await reportFile?.close();
   }
-  return { results, reportFile, backupPath };
+  return { results, reportFile, backupPath, writeError };
 }
 
 /** `each` of `items`, `concurrency` at a time, in order. */
-async function inParallel(items, concurrency, stop, each) {
+async function inParallel(items, concurrency, each) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await each(items[next++]);
   };
-  // A report that cannot be written stops the run between steps, like Ctrl-C.
-  const guarded = () => worker().catch((e) => {
-    stop.abort();
-    throw e;
-  });
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, guarded));
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -115,7 +115,7 @@ async function writePlanReport(values, plan) {
     for (const r of plan.results) await report.write(reportLine(r));
     await report.close();
   }
-  return EXIT.ok;
+  return plan.failed ? EXIT.failed : EXIT.ok;
 }
 
 function nothingToDelete(values, { results, ...counts }) {
@@ -135,7 +135,7 @@ function summary(results, extra) {
   return { ...counts, ...extra };
 }
 
-function printSummary(values, { results, reportFile, backupPath }, interrupted) {
+function printSummary(values, { results, reportFile, backupPath, writeError }, interrupted) {
   const sum = summary(results, { interrupted });
   if (values.json) out(JSON.stringify({ ...sum, results: results.map(reduced), reportFile: reportFile?.path ?? null, backupFile: backupPath }));
   else {
@@ -144,6 +144,7 @@ function printSummary(values, { results, reportFile, backupPath }, interrupted) 
     if (backupPath) out(`Backup: ${backupPath}`);
     if (interrupted) out(`To finish: talkover cleanup ... --resume ${reportFile?.path ?? 'REPORT'} (needs --report-file)`);
   }
+  if (writeError) err(`talkover: the report could not be written (${writeError.message}), so the run stopped: it lacks results shown above`);
   if (interrupted) return EXIT.interrupted;
-  return sum.failed ? EXIT.failed : EXIT.ok;
+  return sum.failed || writeError ? EXIT.failed : EXIT.ok;
 }

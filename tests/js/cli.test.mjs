@@ -235,6 +235,19 @@ test('cleanup --yes: each backup line is on disk before its DELETE reaches the e
   assert.match(failed.stderr, /^\[\d\/2\] fx-01 failed \(VALIDATION_ERROR: upstream said \[redacted\] \(HTTP 422\)\)$/m);
 });
 
+test('a report that cannot be written (a full disk) stops the run; every result still shows; exit 1', async () => {
+  await fresh(drafts('full', 6));
+  const r = await talkover(['cleanup', '--search', 'full', '--yes', '--no-backup', '--concurrency', '2', '--report-file', '/dev/full']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^talkover: the report could not be written \(ENOSPC[^\n]*, so the run stopped/m);
+  const left = new Set((await emu.admin.state()).agents.map((a) => a.id));
+  const gone = drafts('full', 6).map((a) => a.id).filter((id) => !left.has(id));
+  assert.ok(gone.length >= 1 && gone.length < 6, `stopped early: ${gone}`);
+  // Each deleted agent is on stderr and in the summary; the rest are skipped, nothing lost.
+  for (const id of gone) assert.match(r.stderr, new RegExp(`^\\[\\d/6\\] ${id} deleted$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^Deleted ${gone.length}, skipped ${6 - gone.length}, failed 0\\.$`, 'm'));
+});
+
 test('Ctrl-C mid-run: exit 130, report and backup consistent; --resume finishes and touches nothing settled', async () => {
   const agents = drafts('int', 10);
   await fresh(agents);
