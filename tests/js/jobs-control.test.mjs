@@ -67,6 +67,27 @@ test('terminate stops the running batch between agents; report and backup cover 
   assert.equal((await call(mf, 'POST', `/jobs/${jobId}/resume`)).body.error.code, 'JOB_FINISHED');
 });
 
+test('a batch retried after a terminate reports what its first attempt deleted', async () => {
+  const state = await seed(fx.emu, 8);
+  const ids = [...state.keys()];
+  const last = ids[7];
+  // The batch's first attempt deletes seven agents, then the eighth's 503 fails the step.
+  const busy = { kind: 'status', status: 503, body: { message: 'busy' } };
+  await fx.emu.admin.fault('DELETE', `/api/v1/agents/${encodeURIComponent(last)}`, [busy, busy, busy, busy]);
+  const mf = await worker({ JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '1', TALKOVER_MAX_RETRIES: '0' });
+  const jobId = await startJob(mf, { agentIds: ids, dryRun: false });
+  const deletes = async () => (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE').length;
+  while ((await deletes()) < 8) await new Promise((r) => setTimeout(r, 20));
+  // The terminate comes while the step waits for its retry (2 s).
+  await new Promise((r) => setTimeout(r, 300));
+  const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
+  assert.equal(res.body.status, 'terminated', res.text);
+  const { report } = await assertTruth(fx.emu, mf, jobId, state, new Set(ids), { partial: true });
+  assert.deepEqual(report.filter((l) => l.outcome === 'deleted').map((l) => l.agentId).sort(), ids.slice(0, 7).sort());
+  assert.ok(await fx.emu.admin.agent(last));
+  assert.equal(await deletes(), 8, 'nothing deleted after the terminate');
+});
+
 test('a dry run (the default) sends no mutating request and plans every agent', async () => {
   const state = await seed(fx.emu, 40, [{ id: 'sb-old', is_sandbox: true, created_at: '2020-01-01T00:00:00Z' }]);
   const mf = await worker();

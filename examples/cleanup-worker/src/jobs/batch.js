@@ -25,8 +25,9 @@ export async function cleanBatchPass(env, record, job, { n, pass, ids, finalAtte
   const batchIds = (await record.getJson(`batches/${pad(n)}.json`)) ?? [];
   const prior = await record.backupsOf(n, batchIds);
   const fresh = new Map();
-  const { report, halted, recordError } = await runClient(env, record, job, { n, ids: ids ?? batchIds, batchIds, fresh });
+  const { report, halted, recordError, reader } = await runClient(env, record, job, { n, ids: ids ?? batchIds, batchIds, fresh });
   if (recordError) throw new Error('A backup could not be stored in R2; the batch is retried.');
+  if (halted) await recheck(reader, report, prior);
   const settled = report.results.map((r) => settle(r, prior, job));
   const retryable = settled.filter((s) => s.line.outcome === 'failed' && s.retryable && !s.rateLimited);
   if (!halted && retryable.length > 0 && !finalAttempt) {
@@ -70,9 +71,25 @@ async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
   };
   try {
     const report = await client.cleanupAgents(ids, options);
-    return { report, halted: stop.signal.aborted, recordError };
+    return { report, halted: stop.signal.aborted, recordError, reader: { client, signal: meter.signal } };
   } finally {
     stop.dispose();
+  }
+}
+
+/**
+ * After a terminate, the agents an earlier attempt of this step began to change (they have an
+ * intent) and this one never reached are read once more, changing nothing: one that is gone was
+ * deleted by the job (settle reports it `deleted`), one left a draft from a published backup was
+ * left unpublished by it. Otherwise a retry that starts after the terminate would report the
+ * agents its first attempt deleted as `skipped ABORTED`.
+ */
+async function recheck({ client, signal }, report, prior) {
+  const unreached = report.results.filter((r) => prior.has(r.agentId) && r.outcome === 'skipped' && r.reason === 'ABORTED');
+  for (const r of unreached) {
+    const now = await client.getAgent(r.agentId, { signal }).catch((e) => e);
+    if (now?.code === 'AGENT_NOT_FOUND') r.reason = 'AGENT_NOT_FOUND';
+    else if (now?.current_status === 'draft') r.unpublished = prior.get(r.agentId)?.agent?.current_status === 'published';
   }
 }
 
