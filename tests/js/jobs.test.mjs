@@ -110,3 +110,28 @@ test('restart mid-batch: a new runtime on the same folders resumes, and the job 
     rmSync(persist, { recursive: true, force: true });
   }
 });
+
+test('restart mid-batch, then terminate (no resume): the report still has every agent the job deleted', async () => {
+  const persist = mkdtempSync(join(tmpdir(), 'talkover-jobs-'));
+  try {
+    const state = await seed(fx.emu, 200);
+    await fx.emu.admin.setLatency(15);
+    const vars = { JOB_BATCH_MAX: '100', JOB_CONCURRENCY: '4' };
+    let mf = await worker(vars, persist);
+    const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
+    const deletes = async () => (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200).length;
+    while ((await deletes()) < 30) await new Promise((r) => setTimeout(r, 30));
+    await dispose(mf); // batch 1 of 2 is in flight: its backups are intents only
+    mf = await worker(vars, persist);
+    const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.status, 'terminated');
+    await fx.emu.admin.setLatency(0);
+    const { report, status } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state), { partial: true });
+    assert.equal(status.status, 'terminated');
+    // assertTruth: every agent gone from the emulator has its deleted line, and no line lies.
+    assert.ok(report.filter((l) => l.outcome === 'deleted').length >= 30, `${report.length} lines`);
+  } finally {
+    rmSync(persist, { recursive: true, force: true });
+  }
+});

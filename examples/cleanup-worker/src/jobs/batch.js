@@ -14,6 +14,8 @@ import { pad } from './record.js';
 
 const TERMINATE_POLL_MS = 500;
 const MAX_WAIT_MS = DAY_MS;
+/** The pass number of the report lines written for a batch cut off and then terminated. */
+const CUT_OFF_PASS = 999_999;
 
 /**
  * Cleans `ids` (null: all of batch `n`; else what an earlier pass deferred). Throws, so the platform
@@ -90,6 +92,25 @@ async function recheck({ client, signal }, report, prior) {
     const now = await client.getAgent(r.agentId, { signal }).catch((e) => e);
     if (now?.code === 'AGENT_NOT_FOUND') r.reason = 'AGENT_NOT_FOUND';
     else if (now?.current_status === 'draft') r.unpublished = prior.get(r.agentId)?.agent?.current_status === 'published';
+  }
+}
+
+/**
+ * After a terminate: each batch cut off before it settled (a crash or a restart, then no resume:
+ * its intents are still in the record) gets report lines for the agents it began to change and
+ * never reported, each read once more as `recheck` does; then it settles as a pass of its own.
+ */
+export async function settleCutOff(env, record) {
+  const job = { unpublish: (await record.getJson('job.json'))?.unpublish === true };
+  const { client, meter } = makeClient(env);
+  for (const n of await record.unsettledBatches()) {
+    const prior = await record.backupsOf(n, (await record.getJson(`batches/${pad(n)}.json`)) ?? []);
+    const reported = await record.reportedIn(n);
+    const aborted = { code: 'ABORTED', message: 'The job was terminated.', status: null };
+    const results = [...prior.keys()].filter((id) => !reported.has(id))
+      .map((agentId) => ({ agentId, outcome: 'skipped', reason: 'ABORTED', unpublished: false, error: aborted }));
+    await recheck({ client, signal: meter.signal }, { results }, prior);
+    await record.settlePass(n, CUT_OFF_PASS, { backups: prior, lines: results.map((r) => settle(r, prior, job).line) });
   }
 }
 

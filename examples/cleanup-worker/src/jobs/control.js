@@ -5,6 +5,7 @@
 // is harmless to one that really runs. Terminate is cooperative: the running batch stops between
 // agents and records what it did, then the instance is terminated.
 import { configError } from '../errors.js';
+import { settleCutOff } from './batch.js';
 
 export const FINISHED = new Set(['complete', 'errored', 'terminated']);
 const POLL_MS = 200;
@@ -68,8 +69,11 @@ export async function resume(instance) {
   return (await statusOf(instance)).status;
 }
 
-/** Asks the running batch to stop (terminate.json), waits for it to say so, then terminates. */
-export async function terminate(instance, record) {
+/**
+ * Asks the running batch to stop (terminate.json), waits for it to say so, then terminates; a
+ * batch cut off earlier (a restart, no resume) then gets its report lines (settleCutOff).
+ */
+export async function terminate(instance, record, env) {
   await record.putJson('terminate.json', { requestedAt: new Date().toISOString() });
   const { status } = await statusOf(instance);
   if (status === 'running' || status === 'waitingForPause') {
@@ -82,6 +86,7 @@ export async function terminate(instance, record) {
   const before = (await statusOf(instance)).status;
   if (!FINISHED.has(before)) await instance.terminate();
   const after = await statusOf(instance);
+  if (after.status === 'terminated') await settleCutOff(env, record);
   await recordFinal(record, after);
   return after.status;
 }

@@ -125,6 +125,20 @@ export class JobRecord {
     await this.remove((await this.list(`intents/${pad(n)}/`)).map((o) => o.key));
   }
 
+  /** The batches cut off before they settled: their intents are still here. */
+  async unsettledBatches() {
+    return [...new Set((await this.list('intents/')).map((o) => batchOf(o.key)))];
+  }
+
+  /** The ids batch `n`'s settled passes have report lines for. */
+  async reportedIn(n) {
+    const ids = new Set();
+    for (const object of await this.list(`report/${pad(n)}-`)) {
+      for (const line of (await this.getLines(object.key.slice(this.prefix.length))) ?? []) ids.add(line.agentId);
+    }
+    return ids;
+  }
+
   /** Report lines under `name`, their counts by outcome in its customMetadata (for progress). */
   putReport(name, lines) {
     const counts = Object.fromEntries(COUNTS.map((c) => [c, String(lines.filter((l) => l.outcome === c).length)]));
@@ -160,7 +174,7 @@ export class JobRecord {
   backupStream() {
     const record = this;
     return linesStream(async function* () {
-      const unsettled = new Set((await record.list('intents/')).map((o) => batchOf(o.key)));
+      const unsettled = new Set(await record.unsettledBatches());
       for (const object of await record.list('backup/')) {
         if (unsettled.has(batchOf(object.key))) continue;
         yield ((await record.getLines(object.key.slice(record.prefix.length))) ?? []).map((l) => l.backup);

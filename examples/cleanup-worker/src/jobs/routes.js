@@ -100,7 +100,7 @@ async function control(env, record, match) {
   if (!instance || FINISHED.has(status)) {
     return errorResponse(409, 'JOB_FINISHED', `The job is ${status}; it cannot be changed any more.`);
   }
-  const next = await ACTIONS[match.action](instance, record);
+  const next = await ACTIONS[match.action](instance, record, env);
   return json(200, { jobId: record.jobId, status: next });
 }
 
