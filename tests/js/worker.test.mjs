@@ -134,8 +134,8 @@ test('wrangler dry-run bundle uses the workerd entry of talkover-client', () => 
   const { script, wasm } = bundle;
   assert.equal(wasm.length, 1, 'exactly one .wasm module next to the script');
   assert.match(script, new RegExp(`import [\\w$]+ from "\\./${wasm[0].replace('.', '\\.')}"`), 'the wasm is imported as a module');
-  assert.match(script, /initSync/);
   assert.match(script, /new WebAssembly\.Instance\(/, 'instantiated synchronously from the compiled module');
+  assert.doesNotMatch(script, /instantiateStreaming|WebAssembly\.instantiate\(|fetch\([^)]*\.wasm/, 'no asynchronous loader (initSync only)');
   assert.doesNotMatch(script, /readFileSync|node:fs|require\(/, 'the node entry must not be bundled');
   assert.doesNotMatch(script, /talq_[a-z]+_[0-9a-f]{16}/, 'no token baked into the bundle');
   const size = (n) => `${(n / 1024).toFixed(1)} KiB`;
