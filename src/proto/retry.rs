@@ -88,21 +88,25 @@ fn seconds_ms(value: &str) -> Option<u64> {
     Some(whole.saturating_mul(1000).saturating_add(millis))
 }
 
+/// An IMF-fixdate, the one form RFC 9110 has senders use, by its fixed positions:
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn http_date_ms(value: &str) -> Option<u64> {
-    let parts: Vec<&str> = value.split_ascii_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+    const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+    let b = value.as_bytes();
+    if b.len() != 29 || b.get(3..5) != Some(b", ") || b.get(25..) != Some(b" GMT") {
         return None;
+    }
+    let part = |at: usize, len: usize, sep: u8| {
+        let field = value
+            .get(at..at + len)
+            .filter(|_| b.get(at + len) == Some(&sep))?;
+        digits(field)
     };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
-    let (day, year) = (digits(day)?, digits(year)?);
-    let hms: Vec<u64> = pieces(time, b':').map(digits).collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else {
-        return None;
-    };
-    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || *h > 23 || *m > 59 || *s > 60 {
+    let month = b.get(8..11)?;
+    let month = MONTHS.chunks(3).position(|m| m == month)? as u64 + 1;
+    let (day, year) = (part(5, 2, b' ')?, part(12, 4, b' ')?);
+    let (h, m, s) = (part(17, 2, b':')?, part(20, 2, b':')?, part(23, 2, b' ')?);
+    if !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -250,6 +254,11 @@ mod tests {
             "Sun, 06 Foo 1994 08:49:37 GMT",
             "Sun, 32 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun,  06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08-49-37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
             // A year whose milliseconds would overflow u64 (a panic in a debug build).
             "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
         ] {
