@@ -6,7 +6,7 @@
 //! `retryAfterMs` on the error.
 
 use super::error::ApiError;
-use super::text::{digits, pieces, split_first};
+use super::text::{digits, split_first};
 
 /// The longest `Retry-After` the client waits for by itself.
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
