@@ -1,10 +1,11 @@
 // The token as a server may echo it, for redaction: each character as it is (in any letter
-// case: the token is ASCII) or percent-encoded, so every encoder's output matches, strict or
-// not. src/proto/text.rs's redact matches the same way; io.js scrubs response bodies with this,
-// the command line (src/cli/output.mjs) its output.
+// case: the token is ASCII), percent-encoded or, for `"` and `\`, JSON-escaped, so every
+// encoder's output matches, strict or not. src/proto/text.rs's redact matches the same way;
+// io.js scrubs response bodies with this, the command line (src/cli/output.mjs) its output.
 
 const literal = (s) => s.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
-const eachWay = (c) => `(?:${literal(c)}|%${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
+// `"` and `\` also JSON-escaped (a string holding JSON that holds the token).
+const eachWay = (c) => `(?:${literal(c)}|%${c.charCodeAt(0).toString(16).padStart(2, '0')}${c === '"' || c === '\\' ? `|\\\\${literal(c)}` : ''})`;
 
 let last = { token: null, pattern: null };
 

@@ -13,10 +13,13 @@ use std::fmt;
 pub struct Token(String);
 
 impl Token {
-    /// Accepts a non-empty printable-ASCII token without whitespace.
+    /// Accepts a non-empty printable-ASCII token without whitespace, of at most 4096 characters
+    /// (a header's worth; redaction matches it byte by byte, recursively).
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
         let problem = if raw.is_empty() {
             Some("token must not be empty.")
+        } else if raw.len() > 4096 {
+            Some("token must be at most 4096 characters long.")
         } else if raw.chars().any(char::is_whitespace) {
             Some("token must not contain whitespace.")
         } else if raw.chars().any(|c| c.is_control()) {
@@ -207,6 +210,9 @@ mod tests {
             assert!(e.message.starts_with("token must"), "{}", e.message);
             assert!(bad.is_empty() || !e.message.contains(bad));
         }
+        assert!(Token::parse(&"t".repeat(4096)).is_ok());
+        let e = Token::parse(&"t".repeat(4097)).unwrap_err();
+        assert_eq!(e.message, "token must be at most 4096 characters long.");
     }
 
     #[test]

@@ -29,25 +29,26 @@ pub fn redact(text: &mut String, secret: &str) {
     }
 }
 
-/// The length of the copy of `secret` that `text` starts with, if it does (see [`redact`]).
+/// The length of the copy of `secret` that `text` starts with, if it does (see [`redact`]): each
+/// byte as it is (ASCII letters in any case), percent-encoded, or, for `"` and `\`, JSON-escaped.
+/// Where two readings fit (the token's `%` met as `%25`, its `\` as `\\`), both are tried.
 fn copy_of(text: &[u8], secret: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    for &s in secret {
-        let b = *text.get(at)?;
-        if b.eq_ignore_ascii_case(&s) {
-            at += 1;
-            continue;
-        }
-        let &[b'%', high, low] = text.get(at..at + 3)? else {
-            return None;
-        };
-        let digit = |h: u8| char::from(h).to_digit(16);
-        if digit(high)? * 16 + digit(low)? != u32::from(s) {
-            return None;
-        }
-        at += 3;
-    }
-    Some(at)
+    let Some((&s, rest)) = secret.split_first() else {
+        return Some(0);
+    };
+    let forms = [
+        matches!(text, [b'%', h, l, ..] if hex_pair(*h, *l) == Some(s)).then_some(3),
+        matches!(text, [b'\\', b, ..] if *b == s && matches!(s, b'"' | b'\\')).then_some(2),
+        matches!(text, [b, ..] if b.eq_ignore_ascii_case(&s)).then_some(1),
+    ];
+    let after = |n: usize| Some(n + copy_of(text.get(n..)?, rest)?);
+    forms.into_iter().flatten().find_map(after)
+}
+
+/// The byte two hex digits spell.
+fn hex_pair(high: u8, low: u8) -> Option<u8> {
+    let digit = |h: u8| char::from(h).to_digit(16);
+    u8::try_from(digit(high)? * 16 + digit(low)?).ok()
 }
 
 /// The byte offset of `needle` in `haystack`, ASCII letters compared without case (what the
@@ -166,6 +167,27 @@ mod tests {
         assert_eq!(echoed, "a talq_%21x%2a b TALQ_!X* c [redacted] d");
         redact(&mut echoed, "talq_!x*");
         assert_eq!(echoed, "a [redacted] b [redacted] c [redacted] d");
+    }
+
+    #[test]
+    fn redaction_finds_a_percent_or_quote_of_the_token_in_every_form() {
+        for (token, forms) in [
+            (
+                "talq_%41b",
+                &["talq_%41b", "talq_%2541b", "TALQ_%2541B", "talq_%25%34%31b"][..],
+            ),
+            ("talq_%25x", &["talq_%25x", "talq_%2525x"][..]),
+            (
+                "talq_q\"u\\o",
+                &["talq_q\"u\\o", "talq_q\\\"u\\\\o", "talq_q%22u%5Co"][..],
+            ),
+        ] {
+            for form in forms {
+                let mut text = format!("id <{form}>");
+                redact(&mut text, token);
+                assert_eq!(text, "id <[redacted]>", "{token} as {form}");
+            }
+        }
     }
 
     #[test]

@@ -94,7 +94,7 @@ function send(res, status, headers, text) {
 const strictlyEncoded = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function echoHeaders(token, type = 'application/json') {
-  return { 'content-type': type, 'x-request-id': `${token.toUpperCase()} ${encodeURIComponent(token)}`, 'request-id': token, 'cf-ray': `Bearer ${token}` };
+  return { 'content-type': type, 'x-request-id': `${token.toUpperCase()} ${encodeURIComponent(token)} ${JSON.stringify(token)}`, 'request-id': token, 'cf-ray': `Bearer ${token}` };
 }
 
 // Every character of the token as a JSON \u escape: JSON.parse turns it back into the token.
@@ -114,7 +114,7 @@ function echoBody(token, path, method, status, agentStatus = 'draft') {
     error: status < 300 ? undefined : { message: token, details: [token] },
     errors: status < 300 ? undefined : { [token]: [`${token} is bad`] },
     data,
-    meta: { current_page: 1, per_page: 10, total: 1, last_page: 1, note: token, link: `/agents?token=${strictlyEncoded(token)}` },
+    meta: { current_page: 1, per_page: 10, total: 1, last_page: 1, note: token, link: `/agents?token=${strictlyEncoded(token)}`, json: JSON.stringify({ authorization: token }) },
     pagination: { total: 0 },
   };
   // Calls in progress only for a `busy` agent (activeCalls), so a cleanup's calls check passes.
