@@ -126,7 +126,7 @@ fn check_classify(data: &[u8], f: &[String]) {
 fn check_urls(f: &[String]) {
     let a = f.get(4).cloned().unwrap_or_default();
     let t = f.get(5).cloned().unwrap_or_default();
-    let bad = |s: &str| s.is_empty() || s == "." || s == "..";
+    let bad = |s: &str| s.is_empty() || s == "." || s == ".." || s.len() > 1024;
     match delete_training(&a, &t) {
         Err(e) => {
             assert!(bad(&a) || bad(&t), "rejected good ids {a:?} {t:?}");

@@ -31,24 +31,31 @@ pub fn redact(text: &mut String, secret: &str) {
 
 /// The length of the copy of `secret` that `text` starts with, if it does (see [`redact`]): each
 /// byte as it is (ASCII letters in any case), percent-encoded, or, for `"` and `\`, JSON-escaped.
-/// Where two readings fit (the token's `%` met as `%25`, its `\` as `\\`), both are tried.
+/// Where a byte has two readings (the token's `%` met as `%25`, its `"` or `\` escaped), one
+/// reading holds for the whole copy: four linear passes, never a search that could explode.
 fn copy_of(text: &[u8], secret: &[u8]) -> Option<usize> {
-    let Some((&s, rest)) = secret.split_first() else {
-        return Some(0);
-    };
-    let forms = [
-        matches!(text, [b'%', h, l, ..] if hex_pair(*h, *l) == Some(s)).then_some(3),
-        matches!(text, [b'\\', b, ..] if *b == s && matches!(s, b'"' | b'\\')).then_some(2),
-        matches!(text, [b, ..] if b.eq_ignore_ascii_case(&s)).then_some(1),
-    ];
-    let after = |n: usize| Some(n + copy_of(text.get(n..)?, rest)?);
-    forms.into_iter().flatten().find_map(after)
+    (0..4).find_map(|mode| copy_as(text, secret, mode & 1 != 0, mode & 2 != 0))
 }
 
-/// The byte two hex digits spell.
-fn hex_pair(high: u8, low: u8) -> Option<u8> {
-    let digit = |h: u8| char::from(h).to_digit(16);
-    u8::try_from(digit(high)? * 16 + digit(low)?).ok()
+/// [`copy_of`] with `"` and `\` JSON-escaped (`json`) or not, and `%` as `%25` (`sign`) or not.
+fn copy_as(text: &[u8], secret: &[u8], json: bool, sign: bool) -> Option<usize> {
+    let mut at = 0;
+    for &s in secret {
+        let b = *text.get(at)?;
+        at += match s {
+            b'"' | b'\\' if json => (b == b'\\' && text.get(at + 1) == Some(&s)).then_some(2)?,
+            b'%' if sign => (text.get(at..at + 3) == Some(b"%25")).then_some(3)?,
+            _ if b.eq_ignore_ascii_case(&s) => 1,
+            _ => {
+                let &[b'%', high, low] = text.get(at..at + 3)? else {
+                    return None;
+                };
+                let digit = |h: u8| char::from(h).to_digit(16);
+                (digit(high)? * 16 + digit(low)? == u32::from(s)).then_some(3)?
+            }
+        };
+    }
+    Some(at)
 }
 
 /// The byte offset of `needle` in `haystack`, ASCII letters compared without case (what the
