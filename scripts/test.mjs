@@ -1,6 +1,6 @@
 // Every test layer, in order; `npm test` runs setup, build, then this. Each layer is a real
 // process; the summary's closing line counts layers.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, ensureEmulatorBuilt, freePort, startEmulator } from '../tests/support/emulator.mjs';
@@ -50,15 +50,20 @@ const wasmEnv = { TALKOVER_EMULATOR_URL: emulator.url, WASM_BINDGEN_TEST_TIMEOUT
 run('wasm-bindgen-test node', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], { env: wasmEnv });
 // wasm-bindgen-test-runner's own server (rouille) now and then never answers one of the page's
 // module requests (seen in chromedriver's network log: the request sent on a reused connection,
-// no response), so the page never loads and no test starts: in some fresh clones most runs, in
-// others none. webdriver.json caps a page load at 30 s and the runner waits 60 s more for
-// output (the suite takes under a second), and such a run is made again; a run whose tests
-// started counts as it is.
+// no response), so the page never loads and no test starts: in some fresh clones every run. So
+// Chromium reaches it through tests/support/proxy.mjs, which opens a connection per request
+// (webdriver.json, written here, names the proxy and takes loopback off the bypass list). A page
+// load is capped at 30 s, the runner waits 60 s more for output (the suite takes under a
+// second), and a run whose tests never started is made again.
+const proxyPort = await freePort();
+const proxy = await startProxy(proxyPort);
+writeFileSync(join(ROOT, 'webdriver.json'), JSON.stringify(webdriverCapabilities(proxyPort), null, 2));
 run('wasm-bindgen-test chromium', 'cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
   env: { ...wasmEnv, WASM_BINDGEN_TEST_TIMEOUT: '60', WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER: '/usr/bin/chromedriver', WASM_BINDGEN_TEST_ADDRESS: runnerAddress },
   unstarted: (output) => !/^running \d+ tests?$/m.test(output),
   attempts: 5,
 });
+proxy.kill();
 await emulator.stop();
 
 // 3. The packed tarball, installed into a throwaway project and used by package name.
@@ -89,3 +94,21 @@ for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.s
 const failed = results.filter((r) => !r.ok).length;
 console.log(`layers: ${results.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
+
+/** tests/support/proxy.mjs on `port`, once it listens. */
+function startProxy(port) {
+  const child = spawn(process.execPath, [join(ROOT, 'tests', 'support', 'proxy.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`the test proxy exited (${code})`)));
+  });
+}
+
+/** What wasm-bindgen-test-runner hands chromedriver: headless Chromium, through the proxy. */
+function webdriverCapabilities(port) {
+  const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+  return {
+    'goog:chromeOptions': { binary: '/usr/bin/chromium', args: [...args, `--proxy-server=http://127.0.0.1:${port}`, '--proxy-bypass-list=<-loopback>'] },
+    timeouts: { pageLoad: 30000 },
+  };
+}
