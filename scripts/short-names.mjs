@@ -36,7 +36,7 @@ export function shortenGlue(glue, mapping) {
 }
 
 /**
- * What the glue carries for nothing, trimmed (-136 B gzip of browser.mjs): the two warnings
+ * What the glue carries for nothing, trimmed (-138 B gzip of browser.mjs): the two warnings
  * about deprecated arguments cannot fire (every entry passes one object); the one about the
  * .wasm's MIME type says the same in fewer words; and the `TextEncoder#encodeInto` polyfill
  * serves no runtime that can parse the bundle (ES2022: private fields, top-level await).

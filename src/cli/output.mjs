@@ -1,19 +1,18 @@
 // Output of `talkover`: every string is cleaned of the token before it goes anywhere (stdout,
 // stderr, the report and backup files), and what goes to a terminal of control characters. The
-// patterns are made once, when the token is read.
+// pattern is made once, when the token is read.
 
 import { secretPattern } from '../js/secret.js';
 
-let secrets = [];
+let secret = null;
 /**
- * `text` without the token: in every form the client redacts (src/js/secret.js), and as JSON
- * writes it (a token may hold `"` or `\`).
+ * `text` without the token, in every form the client redacts (src/js/secret.js: as it is,
+ * percent-encoded, and JSON-escaped where it holds `"` or `\`).
  */
-export const clean = (text) => secrets.reduce((t, secret) => t.replace(secret, '[redacted]'), text);
+export const clean = (text) => (secret ? text.replace(secret, '[redacted]') : text);
 /** From now on `clean` (hence `out`, `err` and the files) removes `token`. */
 export const hideToken = (token) => {
-  const json = JSON.stringify(token).slice(1, -1);
-  secrets = [...new Set([token, json])].map((form) => secretPattern(form));
+  secret = secretPattern(token);
 };
 /**
  * `text` without control characters but tabs and newlines: no text from a server (an agent's

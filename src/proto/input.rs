@@ -14,7 +14,7 @@ pub struct Token(String);
 
 impl Token {
     /// Accepts a non-empty printable-ASCII token without whitespace, of at most 4096 characters
-    /// (a header's worth; redaction matches it byte by byte, recursively).
+    /// (a header's worth: redaction reads every copy of it four ways, text.rs).
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
         let problem = if raw.is_empty() {
             Some("token must not be empty.")

@@ -101,9 +101,11 @@ async function recheck({ client, signal }, report, prior) {
  * never reported, each read once more as `recheck` does; then it settles as a pass of its own.
  */
 export async function settleCutOff(env, record) {
+  const batches = await record.unsettledBatches();
+  if (batches.length === 0) return;
   const job = { unpublish: (await record.getJson('job.json'))?.unpublish === true };
   const { client, meter } = makeClient(env);
-  for (const n of await record.unsettledBatches()) {
+  for (const n of batches) {
     const prior = await record.backupsOf(n, (await record.getJson(`batches/${pad(n)}.json`)) ?? []);
     const reported = await record.reportedIn(n);
     const aborted = { code: 'ABORTED', message: 'The job was terminated.', status: null };

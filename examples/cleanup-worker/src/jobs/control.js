@@ -86,8 +86,8 @@ export async function terminate(instance, record, env) {
   const before = (await statusOf(instance)).status;
   if (!FINISHED.has(before)) await instance.terminate();
   const after = await statusOf(instance);
-  if (after.status === 'terminated') await settleCutOff(env, record);
   await recordFinal(record, after);
+  if (after.status === 'terminated') await settleCutOff(env, record);
   return after.status;
 }
 
