@@ -1,12 +1,18 @@
 // Every test layer, in order; `npm test` runs setup, build, then this. Each layer is a real
 // process; the summary's closing line counts layers.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, ensureEmulatorBuilt, freePort, startEmulator } from '../tests/support/emulator.mjs';
 
 const only = process.argv.slice(2);
 const results = [];
+// Every layer's temporary files (chromedriver's Chromium profiles, about 14 MB each, which it
+// leaves behind when the runner ends it) go in one folder, removed when the run ends.
+const scratch = mkdtempSync(join(tmpdir(), 'talkover-test-'));
+process.env.TMPDIR = scratch;
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true, maxRetries: 3 }));
 
 /**
  * Runs one layer. `opts.unstarted(output)`: whether a failed run never got to its tests; such a
