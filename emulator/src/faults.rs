@@ -1,6 +1,7 @@
 //! Fault injection: scripted responses per method + raw path (`*` wildcards),
 //! consumed one per matching request, and how each kind is rendered — including
-//! `close` (connection dropped mid-body) and `hang` (no response until shutdown).
+//! `close` (connection dropped mid-body), `lost` (carried out, then dropped like `close`) and
+//! `hang` (no response until shutdown).
 
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ pub enum Kind {
     Empty,
     Malformed,
     Close,
+    /// Handled normally, then answered like [`Kind::Close`]: a change took effect and its
+    /// answer was lost.
+    Lost,
     Hang,
 }
 
@@ -99,8 +103,9 @@ fn parse_entry(raw: &Value) -> Result<FaultEntry, String> {
         "empty" => (Kind::Empty, 200),
         "malformed" => (Kind::Malformed, 200),
         "close" => (Kind::Close, 200),
+        "lost" => (Kind::Lost, 200),
         "hang" => (Kind::Hang, 200),
-        _ => return Err(format!("unknown fault kind {kind_name:?}: use pass, status, html, empty, malformed, close or hang")),
+        _ => return Err(format!("unknown fault kind {kind_name:?}: use pass, status, html, empty, malformed, close, lost or hang")),
     };
     let status = match raw.get("status") {
         None | Some(Value::Null) => default_status,
@@ -187,7 +192,7 @@ pub fn render(entry: &FaultEntry) -> Response {
             )
                 .into_response(),
         ),
-        Kind::Close | Kind::Hang => close(entry.status),
+        Kind::Close | Kind::Lost | Kind::Hang => close(entry.status),
         Kind::Pass => reply::route_not_found(),
     };
     apply_headers(entry, &mut res);

@@ -112,6 +112,10 @@ async fn api_inner(state: &Shared, req: Request, next: Next) -> Response {
             faults::apply_headers(&entry, &mut res);
             res
         }
+        Kind::Lost => {
+            limited(state, req, next).await;
+            faults::close(entry.status)
+        }
         Kind::Hang => {
             state.hang_released(generation).await;
             faults::abort()

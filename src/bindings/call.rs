@@ -9,7 +9,7 @@ use super::results::{cleanup_result, delete_result, single};
 use super::values::{data_of, inherited, to_js_error};
 use super::work::{ActiveCalls, AgentWork, Republish, Work};
 use crate::proto::cleanup::{Step, ACTIVE_CALL_STATUSES};
-use crate::proto::sweep::Need;
+use crate::proto::sweep::{published, Need};
 use crate::proto::text::redact;
 use crate::proto::{endpoint, ApiError, JsonView, RequestSpec};
 use crate::transport::{Exchange, Failure, Reply, Transport};
@@ -196,10 +196,7 @@ impl Call {
         };
         match (w.was_published, w.deleted.take(), reply) {
             (None, _, Ok(agent)) => {
-                let status = data_of(&agent.body)
-                    .get("current_status")
-                    .and_then(|s| s.string());
-                w.was_published = Some(status.as_deref() == Some("published"));
+                w.was_published = Some(published(&agent.body));
                 self.send(Ok(w.delete.clone()), true);
             }
             (Some(published), None, Ok(reply)) => {
@@ -259,9 +256,13 @@ impl Call {
         mut w: Box<AgentWork>,
         reply: Option<Result<Reply, Failure>>,
     ) -> Box<AgentWork> {
+        // A verifying read's answer is for the machine only: the result keeps the backup's
+        // agent and the change's details.
+        let verifying = std::mem::take(&mut w.verifying);
         let answer = reply.map(|reply| match reply {
             Ok(reply) => {
                 match w.step {
+                    _ if verifying => {}
                     Step::Read => w.agent = data_of(&reply.body),
                     Step::Backup => w.trainings = data_of(&reply.body),
                     _ => {}
@@ -270,7 +271,7 @@ impl Call {
             }
             Err(failure) => {
                 // A failed restore reports the delete's error, so it keeps the delete's details.
-                if w.step != Step::Restore {
+                if w.step != Step::Restore && !verifying {
                     w.details = failure.details;
                 }
                 Err(failure.error)
@@ -282,6 +283,10 @@ impl Call {
                 self.recheck = step.changes_state();
                 w.step = step;
                 self.send(Ok(spec), !step.changes_state());
+            }
+            Need::Verify(spec) => {
+                w.verifying = true;
+                self.send(Ok(spec), false);
             }
             Need::Backup => {
                 self.saving = true;

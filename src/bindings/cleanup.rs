@@ -98,6 +98,7 @@ impl Cleanup {
             machine: AgentCleanup::new(&id, self.options),
             id,
             step: Step::Read,
+            verifying: false,
             agent: JsValue::NULL,
             trainings: JsValue::NULL,
             details: JsValue::NULL,

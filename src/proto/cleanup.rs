@@ -133,9 +133,9 @@ pub enum Plan {
     },
 }
 
-/// The plan for an agent whose `current_status` is `status`.
-pub fn plan(status: Option<&str>, options: &CleanupOptions) -> Plan {
-    match status == Some("published") {
+/// The plan for an agent, published (its `current_status`) or not.
+pub fn plan(published: bool, options: &CleanupOptions) -> Plan {
+    match published {
         true if !options.unpublish => Plan::Skip(ErrorCode::AgentIsPublished),
         published => Plan::Delete {
             unpublish_first: published,
@@ -191,31 +191,22 @@ mod tests {
     #[test]
     fn published_agents_are_skipped_unless_unpublish_is_set() {
         let mut o = CleanupOptions::default();
+        assert_eq!(plan(true, &o), Plan::Skip(ErrorCode::AgentIsPublished));
         assert_eq!(
-            plan(Some("published"), &o),
-            Plan::Skip(ErrorCode::AgentIsPublished)
-        );
-        assert_eq!(
-            plan(Some("draft"), &o),
-            Plan::Delete {
-                unpublish_first: false
-            }
-        );
-        assert_eq!(
-            plan(None, &o),
+            plan(false, &o),
             Plan::Delete {
                 unpublish_first: false
             }
         );
         o.unpublish = true;
         assert_eq!(
-            plan(Some("published"), &o),
+            plan(true, &o),
             Plan::Delete {
                 unpublish_first: true
             }
         );
         assert_eq!(
-            plan(Some("draft"), &o),
+            plan(false, &o),
             Plan::Delete {
                 unpublish_first: false
             }

@@ -5,7 +5,9 @@
 //!
 //! Reads are cancelled by the signal like any request. A change (unpublish, delete, restore) is
 //! never started after an abort, and once started runs to its end, so the result always says
-//! what happened to the agent.
+//! what happened to the agent. A change whose outcome is unknown (every attempt's answer lost:
+//! a network error, a timeout, a 5xx) is followed by one read of the agent, abort or not
+//! ([`Need::Verify`]), and that read says whether it took effect.
 //!
 //! With a backup and a caller's `onBackup`, the machine asks for it ([`Need::Backup`]) right
 //! before the agent's first change, once the backup is read and the agent is known to be
@@ -26,6 +28,9 @@ pub enum Need {
     /// `INVALID_ARGUMENT` saying what it threw) when it threw or rejected. Nothing of the agent
     /// has changed yet.
     Backup,
+    /// Read the agent with this spec, outside the caller's signal and reporting no step, and
+    /// call [`AgentCleanup::next`] with the answer: the last change's outcome is unknown.
+    Verify(RequestSpec),
     /// The agent's result.
     Finish(Verdict),
 }
@@ -70,6 +75,8 @@ pub struct AgentCleanup {
     backed_up: bool,
     /// The backup is read and the caller's `onBackup` has not had it yet.
     unsaved: bool,
+    /// The change of `state` had an unknown outcome, and the agent is being read.
+    verifying: bool,
     failure: Option<ApiError>,
 }
 
@@ -84,6 +91,7 @@ impl AgentCleanup {
             unpublished: false,
             backed_up: false,
             unsaved: false,
+            verifying: false,
             failure: None,
         }
     }
@@ -95,6 +103,9 @@ impl AgentCleanup {
         answer: Option<Result<V, ApiError>>,
         aborted: bool,
     ) -> Need {
+        if std::mem::take(&mut self.verifying) {
+            return self.after_verify(answer, aborted);
+        }
         let answer = match answer {
             Some(Err(error)) => return self.after_error(error, aborted),
             Some(Ok(body)) => Some(body),
@@ -118,14 +129,8 @@ impl AgentCleanup {
                     false => self.change(State::Deleting, Step::Delete, aborted),
                 }
             }
-            (State::Unpublishing, Some(_)) => {
-                self.unpublished = true;
-                self.change(State::Deleting, Step::Delete, aborted)
-            }
-            (State::Deleting, Some(_)) => self.finish(Outcome::Deleted, None, None),
-            (State::Restoring, Some(_)) => {
-                self.unpublished = false;
-                self.fail_with_saved()
+            (State::Unpublishing | State::Deleting | State::Restoring, Some(_)) => {
+                self.changed(aborted)
             }
             _ => self.finish(
                 Outcome::Failed,
@@ -136,11 +141,7 @@ impl AgentCleanup {
     }
 
     fn after_read<V: JsonView>(&mut self, body: &V, aborted: bool) -> Need {
-        let status = body
-            .get("data")
-            .and_then(|d| d.get("current_status"))
-            .and_then(|s| s.string());
-        match plan(status.as_deref(), &self.options) {
+        match plan(published(body), &self.options) {
             Plan::Skip(code) => self.finish(Outcome::Skipped, Some(code.as_str()), None),
             Plan::Delete { unpublish_first } => {
                 self.unpublish_first = unpublish_first;
@@ -180,17 +181,6 @@ impl AgentCleanup {
             }
             (false, false) => self.change(State::Unpublishing, Step::Unpublish, aborted),
         }
-    }
-
-    fn after_error(&mut self, error: ApiError, aborted: bool) -> Need {
-        if self.state == State::Deleting && self.unpublished && !aborted {
-            self.failure = Some(error);
-            return self.send(State::Restoring, Some(Step::Restore), Step::Restore);
-        }
-        if self.state == State::Restoring {
-            return self.fail_with_saved();
-        }
-        self.fail(error)
     }
 
     fn count(&mut self, index: usize) -> Need {
@@ -260,9 +250,18 @@ impl AgentCleanup {
     }
 }
 
+/// Whether a read's body says the agent is published (its `current_status`).
+pub fn published<V: JsonView>(body: &V) -> bool {
+    let status = body.get("data").and_then(|d| d.get("current_status"));
+    status.and_then(|s| s.string()).as_deref() == Some("published")
+}
+
 fn aborted_code() -> &'static str {
     ErrorCode::Aborted.as_str()
 }
+
+#[path = "sweep_change.rs"]
+mod change;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "sweep_tests.rs"]

@@ -531,6 +531,47 @@ for (const rt of RUNTIMES) {
       assert.equal(requestsFor(log, b.agentId).some((e) => e.method === 'DELETE'), false, 'no DELETE after a failed unpublish');
     });
 
+    test('a change that took effect but whose answer was lost: the agent is read back, and the report tells the truth', async () => {
+      await emu.admin.reset('empty');
+      await emu.admin.clearFaults();
+      await emu.admin.setLatency(0);
+      const lostUnpublish = { id: 'qa-lost-unpublish', name: 'QA Lost Unpublish', current_status: 'published' };
+      const lostDelete = { id: 'qa-lost-delete', name: 'QA Lost Delete' };
+      const lostRestore = { id: 'qa-lost-restore', name: 'QA Lost Restore', current_status: 'published' };
+      const notDone = { id: 'qa-not-deleted', name: 'QA Delete Dropped' };
+      for (const a of [lostUnpublish, lostDelete, lostRestore, notDone]) await emu.admin.createAgent(a);
+      // Each change is carried out, then its connection drops: with maxRetries 0 nothing is retried.
+      await emu.admin.fault('POST', apiPath(lostUnpublish.id, '/unpublish'), [{ kind: 'lost' }]);
+      await emu.admin.fault('DELETE', apiPath(lostDelete.id), [{ kind: 'lost' }]);
+      await emu.admin.fault('DELETE', apiPath(lostRestore.id), [{ kind: 'status', status: 500 }]);
+      await emu.admin.fault('POST', apiPath(lostRestore.id, '/publish'), [{ kind: 'lost' }]);
+      await emu.admin.fault('DELETE', apiPath(notDone.id), [{ kind: 'close' }]);
+      const before = await emu.admin.state();
+      await emu.admin.clearRequests();
+      const ids = [lostUnpublish.id, lostDelete.id, lostRestore.id, notDone.id];
+      const out = await rt.run({ client: clientFor({ maxRetries: 0 }), ids, options: { unpublish: true, backup: false } });
+      assert.equal(out.thrown, undefined, JSON.stringify(out.thrown));
+      const afterState = await emu.admin.state();
+      checkReport(out.report, ids, before, afterState);
+      checkEvents(out.events, ids);
+      const got = Object.fromEntries(out.report.results.map((r) => [r.agentId, [r.outcome, r.reason, r.unpublished]]));
+      assert.deepEqual(got, {
+        'qa-lost-unpublish': ['deleted', null, true],
+        'qa-lost-delete': ['deleted', null, false],
+        'qa-lost-restore': ['failed', 'SERVER_ERROR', false],
+        'qa-not-deleted': ['failed', 'NETWORK_ERROR', false],
+      });
+      assert.equal(afterState.agents.find((a) => a.id === lostRestore.id).current_status, 'published');
+      const log = await emu.admin.requests();
+      const sent = (id) => requestsFor(log, id).map((e) => `${e.method} ${e.tail}`);
+      assert.deepEqual(sent(lostUnpublish.id).slice(-3), ['POST /unpublish', 'GET ', 'DELETE ']);
+      assert.deepEqual(sent(lostDelete.id), ['GET ', 'DELETE ', 'GET ']);
+      assert.deepEqual(sent(lostRestore.id).slice(-4), ['DELETE ', 'GET ', 'POST /publish', 'GET ']);
+      assert.deepEqual(sent(notDone.id), ['GET ', 'DELETE ', 'GET ']);
+      // The reading reports no step of its own.
+      assert.deepEqual(stepsOf(out.events, lostUnpublish.id), ['read', 'check-calls', 'unpublish', 'delete', 'done']);
+    });
+
     test('transient failures: retried DELETE, 5xx-then-404 counts as deleted, a timeout fails only its agent', async () => {
       await emu.admin.reset('empty');
       await emu.admin.clearFaults();

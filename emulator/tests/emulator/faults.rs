@@ -148,6 +148,34 @@ async fn close_is_a_connection_error() {
 }
 
 #[tokio::test]
+async fn lost_carries_out_the_request_then_drops_the_answer() {
+    let emu = Emu::start().await;
+    let list = emu.get("/api/v1/agents").await.json;
+    let draft = list["data"].as_array().into_iter().flatten();
+    let draft = draft
+        .filter(|a| a["current_status"] != "published")
+        .find_map(|a| a["id"].as_str());
+    let path = format!(
+        "/api/v1/agents/{}",
+        draft.expect("an unpublished agent in the seed")
+    );
+    let path = path.as_str();
+    assert_eq!(emu.get(path).await.status, 200);
+    script(&emu, "DELETE", path, json!([{"kind": "lost"}])).await;
+    let sent = emu
+        .http
+        .delete(emu.url(path))
+        .bearer_auth(TOKEN)
+        .send()
+        .await;
+    match sent {
+        Err(e) => assert!(!e.is_timeout(), "{e}"),
+        Ok(res) => assert!(res.text().await.is_err(), "the answer must be lost"),
+    }
+    assert_eq!(emu.get(path).await.status, 404, "the delete took effect");
+}
+
+#[tokio::test]
 async fn close_sends_status_and_partial_body() {
     let emu = Emu::start().await;
     script(

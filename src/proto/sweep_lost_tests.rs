@@ -1,0 +1,112 @@
+//! A change that took effect but whose answer was lost (a `TIMEOUT` in the simulation): the
+//! agent is read back, and the verdict follows the reading.
+
+use super::sim::*;
+use crate::proto::cleanup::{Outcome, Step};
+use crate::proto::sweep::published;
+use crate::proto::ErrorCode;
+use serde_json::json;
+
+#[test]
+fn a_change_whose_answer_is_lost_is_read_back() {
+    use ErrorCode::{NetworkError, ServerError, Timeout};
+    use Step::*;
+    // The unpublish took effect: the run goes on to delete.
+    let mut a = agent(true, 0);
+    let fails = [None, None, None, None, Some(Timeout)];
+    let run = drive(&mut a, options(true, false, false), &fails, None);
+    assert_eq!(
+        run.sent,
+        [Read, CheckCalls, CheckCalls, CheckCalls, Unpublish, Read, Delete]
+    );
+    assert_eq!(run.progress, [Read, CheckCalls, Unpublish, Delete]);
+    assert_eq!(run.verified, [(5, false)]);
+    let v = &run.verdict;
+    assert_eq!(
+        (v.outcome, v.unpublished, a.exists),
+        (Outcome::Deleted, true, false)
+    );
+    // The delete took effect: deleted; it did not: failed with the delete's error.
+    for (fail, outcome, reason) in [
+        (Timeout, Outcome::Deleted, None),
+        (NetworkError, Outcome::Failed, Some("NETWORK_ERROR")),
+    ] {
+        let mut b = agent(false, 0);
+        let run = drive(
+            &mut b,
+            options(false, false, false),
+            &[None, Some(fail)],
+            None,
+        );
+        assert_eq!(run.sent, [Read, Delete, Read]);
+        assert_eq!((run.verdict.outcome, run.verdict.reason), (outcome, reason));
+        assert_eq!(b.exists, outcome != Outcome::Deleted);
+    }
+    // The delete took effect and the reading was lost too: the restore's 404 says it is gone.
+    let mut c = agent(true, 0);
+    let fails = [
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(Timeout),
+        Some(NetworkError),
+    ];
+    let run = drive(&mut c, options(true, false, false), &fails, None);
+    assert_eq!(&run.sent[5..], [Delete, Read, Restore]);
+    assert_eq!((run.verdict.outcome, c.exists), (Outcome::Deleted, false));
+    // A failed delete, then a restore that took effect: published again, with the delete's error.
+    let mut d = agent(true, 0);
+    let fails = [
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(ServerError),
+        None,
+        Some(Timeout),
+    ];
+    let run = drive(&mut d, options(true, false, false), &fails, None);
+    assert_eq!(&run.sent[5..], [Delete, Read, Restore, Read]);
+    let v = &run.verdict;
+    assert_eq!(
+        (v.outcome, v.reason, v.unpublished),
+        (Outcome::Failed, Some("SERVER_ERROR"), false)
+    );
+    assert!(d.published && d.exists);
+}
+
+#[test]
+fn after_an_abort_the_reading_still_says_what_the_change_did() {
+    use Step::*;
+    let mut a = agent(true, 0);
+    let fails = [None, None, None, None, Some(ErrorCode::Timeout)];
+    let run = drive(&mut a, options(true, false, false), &fails, Some(5));
+    assert_eq!(
+        run.sent,
+        [Read, CheckCalls, CheckCalls, CheckCalls, Unpublish, Read]
+    );
+    let v = &run.verdict;
+    assert_eq!(
+        (v.outcome, v.reason, v.unpublished),
+        (Outcome::Skipped, Some("ABORTED"), true)
+    );
+    assert!(a.exists && !a.published);
+}
+
+#[test]
+fn only_a_published_status_is_published() {
+    let cases = [
+        (json!({"data": {"current_status": "published"}}), true),
+        (json!({"data": {"current_status": "draft"}}), false),
+        (json!({"data": {"current_status": ["published"]}}), false),
+        (json!({"data": {}}), false),
+        (json!({"data": "published"}), false),
+        (json!(null), false),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(published(&body), expected, "{body}");
+    }
+}
