@@ -8,7 +8,7 @@
 use super::endpoint::Expect;
 use super::error::{ApiError, ErrorCode};
 use super::retry::parse_retry_after;
-use super::text::{contains, push_number};
+use super::text::{contains, is_space, push_number};
 
 /// Read-only access to a parsed JSON value.
 pub trait JsonView: Sized {
@@ -162,8 +162,7 @@ fn body_fits<V: JsonView>(v: &V, expect: Expect) -> bool {
 
 /// `message`, else `error.message`, else `error` when it is prose rather than a code.
 fn message_of<V: JsonView>(v: &V) -> Option<String> {
-    string_at(v, "message", |s| !looks_like_code(s))
-        .filter(|m| m.chars().any(|c| !c.is_whitespace()))
+    string_at(v, "message", |s| !looks_like_code(s)).filter(|m| !m.chars().all(is_space))
 }
 
 /// `code`, else `error.code`, else `error` when it looks like a code (`UPPER_SNAKE`).

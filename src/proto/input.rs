@@ -4,7 +4,7 @@
 //! `INVALID_ARGUMENT` whose message says what is wrong and never repeats the token.
 
 use super::error::ApiError;
-use super::text::{digits, pieces, split_first, split_last};
+use super::text::{digits, is_space, pieces, split_first, split_last};
 use std::fmt;
 
 /// An API token. It leaves this type only through [`Token::secret`]: for the driver, which puts
@@ -20,7 +20,7 @@ impl Token {
             Some("token must not be empty.")
         } else if raw.len() > 4096 {
             Some("token must be at most 4096 characters long.")
-        } else if raw.chars().any(char::is_whitespace) {
+        } else if raw.chars().any(is_space) {
             Some("token must not contain whitespace.")
         } else if raw.chars().any(|c| c.is_control()) {
             Some("token must not contain control characters.")
@@ -88,7 +88,7 @@ impl BaseUrl {
             m.push_str(why);
             ApiError::invalid_argument(m)
         };
-        if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if raw.chars().any(|c| is_space(c) || c.is_control()) {
             return Err(bad("must not contain whitespace or control characters."));
         }
         let (scheme, rest) = split_first(raw, b':').unwrap_or(("", raw));
