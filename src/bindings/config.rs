@@ -40,12 +40,12 @@ pub fn configure(options: &JsValue) -> Result<String, ApiError> {
     let has_fetch = bag.function("fetch")?;
     let allow_browser = bag.bool("allowBrowser", false)?;
     let environment = sys::environment();
-    if !has_fetch && !environment.starts_with('F') {
+    if !has_fetch && !environment.starts_with("F") {
         return Err(ApiError::invalid_argument(
             "There is no global fetch in this runtime: pass options.fetch.",
         ));
     }
-    if environment.ends_with('B') && !base.is_loopback() && !allow_browser {
+    if environment.ends_with("B") && !base.is_loopback() && !allow_browser {
         return Err(ApiError::invalid_argument(
             "Refusing to send an API token from a browser page to a non-loopback baseUrl: tokens \
              belong on a server or in a Worker. Pass allowBrowser: true to accept the risk.",
@@ -54,10 +54,10 @@ pub fn configure(options: &JsValue) -> Result<String, ApiError> {
     let mut packed = String::with_capacity(base.api_root().len() + token.secret().len() + 16);
     for part in [timeout_ms, max_retries] {
         push_number(&mut packed, u64::from(part));
-        packed.push('\n');
+        packed.push_str("\n");
     }
     packed.push_str(base.api_root());
-    packed.push('\n');
+    packed.push_str("\n");
     packed.push_str(token.secret());
     Ok(packed)
 }

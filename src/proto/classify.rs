@@ -122,7 +122,7 @@ pub fn redirect(meta: &ResponseMeta) -> ApiError {
     if meta.status != 0 {
         message.push_str(" (HTTP ");
         push_number(&mut message, u64::from(meta.status));
-        message.push(')');
+        message.push_str(")");
     }
     message.push_str(", which the client does not follow: check baseUrl.");
     let mut error = ApiError::new(ErrorCode::HttpError, message);

@@ -198,12 +198,12 @@ impl AgentQuery {
 /// `GET /agents` with the query's parameters, encoded.
 pub fn list_agents(query: &AgentQuery) -> RequestSpec {
     let mut path = String::from("/agents");
-    let mut sep = '?';
+    let mut sep = "?";
     let mut add = |name: &str, value: &str| {
-        path.push(sep);
-        sep = '&';
+        path.push_str(sep);
+        sep = "&";
         path.push_str(name);
-        path.push('=');
+        path.push_str("=");
         push_component(&mut path, value);
     };
     let mut number = String::new();

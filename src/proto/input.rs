@@ -118,7 +118,7 @@ impl BaseUrl {
             ));
         }
         let mut path = path;
-        while let Some(shorter) = path.strip_suffix('/') {
+        while let Some(shorter) = path.strip_suffix("/") {
             path = shorter;
         }
         let path = path.strip_suffix("/api/v1").unwrap_or(path);
@@ -144,12 +144,12 @@ impl BaseUrl {
 
 /// The host of an authority (`host[:port]`), if both parts are well formed.
 fn host_of(authority: &str) -> Option<&str> {
-    let (host, port) = match authority.strip_prefix('[') {
+    let (host, port) = match authority.strip_prefix("[") {
         Some(v6) => {
             let (inner, after) = split_first(v6, b']')?;
             let port = match after {
                 "" => None,
-                p => Some(p.strip_prefix(':')?),
+                p => Some(p.strip_prefix(":")?),
             };
             let hex = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
             if inner.is_empty() || !inner.bytes().all(hex) {
@@ -164,7 +164,7 @@ fn host_of(authority: &str) -> Option<&str> {
     };
     let digits = |p: &str| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
     let name = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
-    let name_ok = host.starts_with('[') || (!host.is_empty() && host.bytes().all(name));
+    let name_ok = host.starts_with("[") || (!host.is_empty() && host.bytes().all(name));
     (port.is_none_or(digits) && name_ok).then_some(host)
 }
 

@@ -85,7 +85,7 @@ impl Bag {
                 push_number(&mut rule, u64::from(min));
                 rule.push_str(" to ");
                 push_number(&mut rule, u64::from(max));
-                rule.push('.');
+                rule.push_str(".");
                 Err(refuse(name, &rule))
             }
         }

@@ -80,14 +80,16 @@ pub fn push_number(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut len = 0;
     loop {
-        digits[len] = b'0' + (n % 10) as u8;
+        digits[len] = (n % 10) as u8;
         len += 1;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+    for &d in digits[..len].iter().rev() {
+        push_digit(out, HEX_DIGITS, d);
+    }
 }
 
 /// `text` around its first `separator` (an ASCII character), or `None` when it has none. Byte
@@ -155,16 +157,25 @@ pub fn is_space(c: char) -> bool {
 /// `percent-encoding` crate does the same with a 768-byte table of escapes; its decoder checks
 /// this one in the tests.)
 pub fn push_component(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in text.as_bytes() {
+    for (at, b) in text.bytes().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
+            out.push_str(text.get(at..at + 1).unwrap_or(""));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            out.push_str("%");
+            push_digit(out, HEX_DIGITS, b >> 4);
+            push_digit(out, HEX_DIGITS, b & 15);
         }
     }
+}
+
+/// Upper-case hexadecimal digits, in order (see [`push_digit`]).
+const HEX_DIGITS: &str = "0123456789ABCDEF";
+
+/// Appends digit `n` of `digits`: text is appended as `&str` only, never as `char`, whose
+/// encoder `String::push` would bring into the wasm.
+fn push_digit(out: &mut String, digits: &str, n: u8) {
+    let n = usize::from(n);
+    out.push_str(digits.get(n..n + 1).unwrap_or(""));
 }
 
 #[cfg(test)]

@@ -81,17 +81,17 @@ impl Exchange {
     /// The instruction for the JavaScript half, or `None` once the exchange is over.
     pub fn instruction(&self, transport: &Transport) -> Option<String> {
         let (send, wait) = match self.within_signal {
-            true => ('S', 'W'),
-            false => ('s', 'w'),
+            true => ("S", "W"),
+            false => ("s", "w"),
         };
         match &self.step {
             Step::Send => {
                 let url = self.spec.url(&transport.api_root);
                 let mut out = String::with_capacity(url.len() + 64);
-                out.push(send);
+                out.push_str(send);
                 push_number(&mut out, u64::from(transport.timeout_ms));
                 for part in [self.spec.method.as_str(), &url, transport.token.secret()] {
-                    out.push('\n');
+                    out.push_str("\n");
                     out.push_str(part);
                 }
                 Some(out)
