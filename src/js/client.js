@@ -5,13 +5,23 @@
 // wasm state lives only while src/js/driver.js runs it, and is freed when it ends.
 import { configure, start, startCleanup, Op } from '../../build/pkg/talkover_client.js';
 import { cleanup, drive } from './driver.js';
-import { checked } from './error.js';
+import { TalkoverError, checked } from './error.js';
 import { own } from './sys.js';
 
 export { TalkoverError, isTalkoverError } from './error.js';
 
+/** The configuration of a client; a method called without its client (detached) is refused. */
+let config;
+
 export class TalkoverClient {
   #config;
+
+  static {
+    config = (client) => {
+      if (#config in Object(client)) return client.#config;
+      throw new TalkoverError('INVALID_ARGUMENT', 'A TalkoverClient method was called without its client (bind it).');
+    };
+  }
 
   constructor(options) {
     const packed = checked(configure(options));
@@ -21,40 +31,42 @@ export class TalkoverClient {
   }
 
   deleteAgent(agentId, options) {
-    return call(this.#config, Op.DeleteAgent, agentId, undefined, options);
+    return call(this, Op.DeleteAgent, agentId, undefined, options);
   }
 
   deleteTraining(agentId, trainingId, options) {
-    return call(this.#config, Op.DeleteTraining, agentId, trainingId, options);
+    return call(this, Op.DeleteTraining, agentId, trainingId, options);
   }
 
   getAgent(agentId, options) {
-    return call(this.#config, Op.GetAgent, agentId, undefined, options);
+    return call(this, Op.GetAgent, agentId, undefined, options);
   }
 
   listTrainings(agentId, options) {
-    return call(this.#config, Op.ListTrainings, agentId, undefined, options);
+    return call(this, Op.ListTrainings, agentId, undefined, options);
   }
 
   publishAgent(agentId, options) {
-    return call(this.#config, Op.Publish, agentId, undefined, options);
+    return call(this, Op.Publish, agentId, undefined, options);
   }
 
   unpublishAgent(agentId, options) {
-    return call(this.#config, Op.Unpublish, agentId, undefined, options);
+    return call(this, Op.Unpublish, agentId, undefined, options);
   }
 
   listAgents(query) {
-    return call(this.#config, Op.ListAgents, undefined, undefined, query);
+    return call(this, Op.ListAgents, undefined, undefined, query);
   }
 
   // Every agent matching `query`, page after page.
   async *agents(query) {
-    const base = query ?? {};
-    // Own properties only, as everywhere: a `page` planted on Object.prototype is ignored.
-    let page = (typeof base === 'object' && Object.hasOwn(base, 'page') && base.page) || 1;
+    // Own properties only, each read once, as every call reads its options (a `page` planted on
+    // Object.prototype is ignored, a getter that throws reads as absent); a query that is not an
+    // object goes as it is, to be refused.
+    const base = typeof query === 'object' && query !== null ? copyOwn(query) : query ?? {};
+    let page = own(base, 'page') || 1;
     for (;;) {
-      const { data, meta } = await this.listAgents(typeof base === 'object' ? { ...base, page } : base);
+      const { data, meta } = await call(this, Op.ListAgents, undefined, undefined, typeof base === 'object' ? { ...base, page } : base);
       yield* data;
       if (data.length === 0 || !meta || !(page < meta.last_page)) return;
       page += 1;
@@ -62,12 +74,13 @@ export class TalkoverClient {
   }
 
   activeCalls(agentId, options) {
-    return call(this.#config, Op.ActiveCalls, agentId, undefined, options);
+    return call(this, Op.ActiveCalls, agentId, undefined, options);
   }
 
   cleanupAgents(agentIds, options) {
     try {
-      return cleanup(checked(startCleanup(this.#config[0], agentIds, options)), this.#config[1]);
+      const [packed, fetchFn] = config(this);
+      return cleanup(checked(startCleanup(packed, agentIds, options)), fetchFn);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -84,10 +97,22 @@ export class TalkoverClient {
 Object.defineProperty(TalkoverClient, 'name', { value: 'TalkoverClient' });
 
 // One call: its arguments checked by the wasm (a bad one rejects, nothing sent), then driven.
-function call([packed, fetchFn], op, first, second, options) {
+function call(client, op, first, second, options) {
   try {
+    const [packed, fetchFn] = config(client);
     return drive(checked(start(packed, op, first, second, options)), fetchFn);
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** `o`'s own enumerable properties, each read once; what throws (a getter, a revoked Proxy) is left out. */
+function copyOwn(o) {
+  const copy = {};
+  try {
+    for (const key of Object.keys(o)) copy[key] = own(o, key);
+  } catch {
+    // A revoked Proxy: nothing to read.
+  }
+  return copy;
 }

@@ -175,11 +175,63 @@ describe('agents() iterator', () => {
     assert.equal((await emu.admin.requests()).length, 1);
   });
 
+  test('a query is read once, own properties only: a throwing getter reads as absent, not as the caller\'s error', async () => {
+    const want = demoAgents().filter((a) => a.current_status === 'draft').map((a) => a.id);
+    let reads = 0;
+    const query = {
+      status: 'draft',
+      get perPage() {
+        reads += 1;
+        throw new Error('a getter that throws');
+      },
+    };
+    const seen = [];
+    for await (const agent of client.agents(query)) seen.push(agent.id);
+    assert.deepEqual(seen, want);
+    assert.equal(reads, 1, 'read once, not once per page');
+    const pages = (await emu.admin.requests()).filter((r) => r.path === '/api/v1/agents');
+    assert.equal(pages.length, Math.ceil(want.length / 20), 'the default page size');
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const all = [];
+    for await (const agent of client.agents(proxy)) all.push(agent.id);
+    assert.deepEqual(all, demoAgents().map((a) => a.id), 'a revoked Proxy reads as an empty query');
+    await rejection(client.agents('draft').next());
+  });
+
   test('an empty environment yields nothing', async () => {
     await emu.admin.reset('empty');
     const seen = [];
     for await (const agent of client.agents()) seen.push(agent);
     assert.deepEqual(seen, []);
+  });
+});
+
+describe('a method without its client', () => {
+  test('rejects with INVALID_ARGUMENT and sends nothing: detached, called on another object, or mapped', async () => {
+    const { deleteAgent, cleanupAgents, listAgents, agents } = client;
+    const id = demoAgents()[0].id;
+    const attempts = [
+      () => deleteAgent(id),
+      () => listAgents(),
+      () => cleanupAgents([id]),
+      () => TalkoverClient.prototype.getAgent.call({}, id),
+      () => TalkoverClient.prototype.deleteTraining.call(null, id, 'training-1'),
+      () => TalkoverClient.prototype.activeCalls.call(Object.create(TalkoverClient.prototype), id),
+      () => Promise.all([id].map(client.deleteAgent)),
+      () => agents().next(),
+    ];
+    for (const attempt of attempts) {
+      let promise;
+      assert.doesNotThrow(() => { promise = attempt(); }, `${attempt}: no synchronous throw`);
+      const error = await rejection(promise);
+      assert.equal(error.code, 'INVALID_ARGUMENT', `${attempt}`);
+      assert.match(error.message, /without its client/);
+      assert.equal(error.status, null);
+    }
+    assert.deepEqual(await emu.admin.requests(), [], 'nothing was sent');
+    assert.equal((await emu.admin.state()).agents.some((a) => a.id === id), true);
+    assert.equal((await listAgents.call(client)).data.length > 0, true, 'bound to its client, it works');
   });
 });
 
