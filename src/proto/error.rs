@@ -137,6 +137,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// From `Retry-After` on 429/503.
     pub retry_after_ms: Option<u64>,
+    /// An earlier attempt of the call had an unknown outcome (not a field of `TalkoverError`:
+    /// see [`ApiError::outcome_unknown`]).
+    pub after_unknown: bool,
 }
 
 impl ApiError {
@@ -148,6 +151,7 @@ impl ApiError {
             message: message.into(),
             request_id: None,
             retry_after_ms: None,
+            after_unknown: false,
         }
     }
 
@@ -191,9 +195,10 @@ impl ApiError {
     }
 
     /// Whether the server may have carried out the request although it failed: the outcome is
-    /// unknown after a network error, a timeout or a 5xx.
+    /// unknown after a network error, a timeout or a 5xx, this attempt's or an earlier one's.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self.code, ErrorCode::NetworkError | ErrorCode::Timeout)
+        self.after_unknown
+            || matches!(self.code, ErrorCode::NetworkError | ErrorCode::Timeout)
             || matches!(self.status, Some(500..=599))
     }
 

@@ -80,7 +80,9 @@ impl Request {
         if self.outcome_unknown && error.status == Some(404) && self.gone_code == Some(error.code) {
             return self.finish(None, error.request_id.take(), true);
         }
-        self.outcome_unknown |= error.outcome_unknown();
+        let unknown = error.outcome_unknown();
+        error.after_unknown = self.outcome_unknown;
+        self.outcome_unknown |= unknown;
         let retry = match error.code {
             ErrorCode::Aborted => None,
             _ => self

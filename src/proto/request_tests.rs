@@ -196,6 +196,11 @@ proptest! {
                 Step::Done(Ok(done)) if done.already_deleted => prop_assert!(unknown_seen && a_404),
                 _ => {}
             }
+            if let Step::Done(Err(e)) = &step {
+                // The final error says whether any attempt's outcome was unknown.
+                prop_assert_eq!(e.after_unknown, unknown_seen);
+                prop_assert_eq!(e.outcome_unknown(), unknown_seen || unknown);
+            }
             unknown_seen |= unknown;
             prop_assert!(machine.attempts() <= max_retries + 1);
             if matches!(step, Step::Done(_)) {

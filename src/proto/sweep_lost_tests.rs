@@ -3,9 +3,9 @@
 
 use super::sim::*;
 use crate::proto::cleanup::{Outcome, Step};
-use crate::proto::sweep::published;
-use crate::proto::ErrorCode;
-use serde_json::json;
+use crate::proto::sweep::{published, AgentCleanup, Need};
+use crate::proto::{ApiError, ErrorCode};
+use serde_json::{json, Value};
 
 #[test]
 fn a_change_whose_answer_is_lost_is_read_back() {
@@ -109,4 +109,30 @@ fn only_a_published_status_is_published() {
     for (body, expected) in cases {
         assert_eq!(published(&body), expected, "{body}");
     }
+}
+
+#[test]
+fn a_change_refused_after_an_attempt_with_an_unknown_outcome_is_read_back_too() {
+    let mut machine = AgentCleanup::new("a", options(true, false, false));
+    let published = json!({"data": {"current_status": "published"}});
+    let no_calls = json!({"data": [], "pagination": {"total": 0}});
+    assert!(matches!(machine.next::<Value>(None, false), Need::Send(..)));
+    let mut need = machine.next(Some(Ok(published)), false);
+    for _ in 0..3 {
+        need = machine.next(Some(Ok(no_calls.clone())), false);
+    }
+    assert!(matches!(need, Need::Send(Some(Step::Unpublish), ..)));
+    // A timeout (it went through), then a 429 for the retry: the outcome is still unknown.
+    let mut limited = ApiError::new(ErrorCode::RateLimited, "Too many requests.");
+    (limited.status, limited.after_unknown) = (Some(429), true);
+    assert!(matches!(
+        machine.next::<Value>(Some(Err(limited)), false),
+        Need::Verify(_)
+    ));
+    let unpublished = json!({"data": {"current_status": "draft"}});
+    let need = machine.next(Some(Ok(unpublished)), false);
+    assert!(
+        matches!(need, Need::Send(Some(Step::Delete), ..)),
+        "{need:?}"
+    );
 }

@@ -570,6 +570,15 @@ for (const rt of RUNTIMES) {
       assert.deepEqual(sent(notDone.id), ['GET ', 'DELETE ', 'GET ']);
       // The reading reports no step of its own.
       assert.deepEqual(stepsOf(out.events, lostUnpublish.id), ['read', 'check-calls', 'unpublish', 'delete', 'done']);
+      // Lost, then the retry refused (429): the first attempt's outcome still needs the reading.
+      const limited = { id: 'qa-lost-then-limited', name: 'QA Lost Then Limited', current_status: 'published' };
+      await emu.admin.createAgent(limited);
+      await emu.admin.fault('POST', apiPath(limited.id, '/unpublish'), [{ kind: 'lost' }, { kind: 'status', status: 429 }]);
+      await emu.admin.clearRequests();
+      const again = await rt.run({ client: clientFor({ maxRetries: 1 }), ids: [limited.id], options: { unpublish: true, backup: false } });
+      assert.deepEqual(again.report.results.map((r) => [r.outcome, r.reason, r.unpublished]), [['deleted', null, true]]);
+      const limitedLog = requestsFor(await emu.admin.requests(), limited.id).map((e) => `${e.method} ${e.tail}`);
+      assert.deepEqual(limitedLog.slice(-4), ['POST /unpublish', 'POST /unpublish', 'GET ', 'DELETE ']);
     });
 
     test('transient failures: retried DELETE, 5xx-then-404 counts as deleted, a timeout fails only its agent', async () => {
