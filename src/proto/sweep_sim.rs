@@ -55,6 +55,14 @@ impl Agent {
     }
 }
 
+/// The failures a verifying read may meet (any other injected failure reads the truth).
+const LOST: [ErrorCode; 4] = [
+    ErrorCode::NetworkError,
+    ErrorCode::Timeout,
+    ErrorCode::ServerError,
+    ErrorCode::InvalidResponse,
+];
+
 pub(super) struct Run {
     pub(super) verdict: Verdict,
     /// Every request sent, a verifying read as [`Step::Read`].
@@ -68,7 +76,8 @@ pub(super) struct Run {
 }
 
 /// Drives the machine: request `i` fails when `fails[i]` is set, with no effect, except that a
-/// `TIMEOUT` stands for a change that took effect and whose answer was lost (a verifying read
+/// `TIMEOUT` stands for a change that took effect and whose answer was lost, an
+/// `INVALID_RESPONSE` for one answered 2xx with a body that could not be read (a verifying read
 /// gets only such failures: a network error or a timeout); from request `abort_at` on the
 /// caller's signal has aborted, which cancels reads (not a verifying one) before they are sent.
 pub(super) fn drive(
@@ -117,8 +126,7 @@ pub(super) fn drive_saving(
             }
             Need::Verify(spec) => {
                 let fail = fails.get(sent.len()).copied().flatten();
-                let fail =
-                    fail.filter(|c| matches!(c, ErrorCode::NetworkError | ErrorCode::Timeout));
+                let fail = fail.filter(|c| LOST.contains(c));
                 verified.push((sent.len(), fail.is_some()));
                 sent.push(Step::Read);
                 failed.push(fail.is_some());
@@ -136,9 +144,9 @@ pub(super) fn drive_saving(
                 failed.push(fail.is_some());
                 let answer = match (abort && !step.changes_state(), fail) {
                     (true, _) => Err(ApiError::aborted()),
-                    (false, Some(ErrorCode::Timeout)) => {
+                    (false, Some(code @ (ErrorCode::Timeout | ErrorCode::InvalidResponse))) => {
                         let _took_effect = agent.answer(step, &spec);
-                        Err(ApiError::new(ErrorCode::Timeout, "answer lost"))
+                        Err(ApiError::new(code, "answer lost"))
                     }
                     (false, Some(code)) => Err(injected(code)),
                     (false, None) => agent.answer(step, &spec),

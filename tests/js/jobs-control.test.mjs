@@ -147,7 +147,7 @@ test('job routes: caller secret, bad bodies and filters refused with nothing sta
     assert.equal(res.body.error.code, 'INVALID_ARGUMENT');
   }
   assert.equal((await call(mf, 'POST', '/jobs', { body: 'nope', headers: { ...auth, 'content-type': 'text/plain' } })).status, 415);
-  // A budget too small for one agent's worst case (3 steps x 3 attempts): no step could do
+  // A budget too small for one agent's worst case (4 requests x 3 attempts): no step could do
   // anything, and the job would never end.
   const tight = await worker({ SUBREQUEST_BUDGET: '8' });
   for (const body of [{ agentIds: ['a'], dryRun: false }, { filter: { status: 'draft' } }]) {

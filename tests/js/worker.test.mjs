@@ -585,21 +585,24 @@ test('POST /cleanup with a flaky upstream: retries and restores count, the budge
   await w.dispose();
 });
 
-test('an agent starts only when all its steps fit, the restore of a failed delete included', async () => {
+test('an agent starts only when all its steps fit, the restore of a failed delete and the reads after lost answers included', async () => {
   // Worst case of one agent with unpublish: read, backup, 3 call counts, unpublish, delete,
-  // restore = 8 requests (x attempts). With a budget of exactly 8 the restore still happens;
-  // with 7 the agent is not started at all.
+  // restore, and a read after each of those three changes when its answer is lost = 11 requests
+  // (x attempts). With a budget of exactly 11 the restore and the reads still happen; with 10
+  // the agent is not started at all.
   const [a, b] = await publishedAgents('br', 2);
-  for (const [budget, id] of [[8, a], [7, b]]) {
+  for (const [budget, id] of [[11, a], [10, b]]) {
     const w = await startBuilt({ SUBREQUEST_BUDGET: String(budget) });
     await emu.admin.clearRequests();
+    await emu.admin.fault('POST', apiPath(id, 'unpublish'), [{ kind: 'lost' }]);
     await emu.admin.fault('DELETE', apiPath(id), [{ kind: 'status', status: 500 }]);
+    await emu.admin.fault('POST', apiPath(id, 'publish'), [{ kind: 'lost' }]);
     const res = await call(w, 'POST', '/cleanup', { body: { agentIds: [id], unpublish: true } });
     await emu.admin.clearFaults();
     const sent = await assertBudget(res.body.subrequests, budget);
     const [r] = res.body.results;
-    if (budget === 8) {
-      assert.equal(sent, 8, 'the plan is the worst case exactly');
+    if (budget === 11) {
+      assert.equal(sent, 11, 'the plan is the worst case exactly');
       assert.deepEqual([r.outcome, r.unpublished], ['failed', false], JSON.stringify(r));
     } else {
       assert.equal(sent, 0);

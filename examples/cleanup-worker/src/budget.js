@@ -12,8 +12,9 @@ export const BUDGET_REASON = 'SUBREQUEST_BUDGET';
 // Requests per attempt that one agent of client.cleanupAgents may need (the client README's
 // "Agent cleanup"): read; a dry run then counts active calls (one request per active status,
 // 3); a real run backs up the trainings, and with `unpublish` counts calls (3), unpublishes,
-// deletes, and publishes again if the delete failed (restore).
-const AGENT_STEPS = Object.freeze({ dryRun: 1 + 3, delete: 1 + 1 + 1, unpublish: 1 + 1 + 3 + 1 + 1 + 1 });
+// deletes, and publishes again if the delete failed (restore). Each change whose outcome is
+// unknown (its answer lost) is followed by one read of the agent: 1 more per change.
+const AGENT_STEPS = Object.freeze({ dryRun: 1 + 3, delete: 1 + 1 + 1 * 2, unpublish: 1 + 1 + 3 + 3 * 2 });
 
 export class Meter {
   #controller = new AbortController();
