@@ -13,7 +13,7 @@ fn a_change_whose_answer_is_lost_is_read_back() {
     use Step::*;
     // The unpublish took effect: the run goes on to delete.
     let mut a = agent(true, 0);
-    let fails = [None, None, None, None, Some(Timeout)];
+    let fails = failing_from(4, &[Timeout]);
     let run = drive(&mut a, options(true, false, false), &fails, None);
     assert_eq!(
         run.sent,
@@ -44,30 +44,14 @@ fn a_change_whose_answer_is_lost_is_read_back() {
     }
     // The delete took effect and the reading was lost too: the restore's 404 says it is gone.
     let mut c = agent(true, 0);
-    let fails = [
-        None,
-        None,
-        None,
-        None,
-        None,
-        Some(Timeout),
-        Some(NetworkError),
-    ];
+    let fails = failing_from(5, &[Timeout, NetworkError]);
     let run = drive(&mut c, options(true, false, false), &fails, None);
     assert_eq!(&run.sent[5..], [Delete, Read, Restore]);
     assert_eq!((run.verdict.outcome, c.exists), (Outcome::Deleted, false));
     // A failed delete, then a restore that took effect: published again, with the delete's error.
     let mut d = agent(true, 0);
-    let fails = [
-        None,
-        None,
-        None,
-        None,
-        None,
-        Some(ServerError),
-        None,
-        Some(Timeout),
-    ];
+    let mut fails = failing_from(5, &[ServerError]);
+    fails.extend([None, Some(Timeout)]);
     let run = drive(&mut d, options(true, false, false), &fails, None);
     assert_eq!(&run.sent[5..], [Delete, Read, Restore, Read]);
     let v = &run.verdict;
@@ -82,7 +66,7 @@ fn a_change_whose_answer_is_lost_is_read_back() {
 fn after_an_abort_the_reading_still_says_what_the_change_did() {
     use Step::*;
     let mut a = agent(true, 0);
-    let fails = [None, None, None, None, Some(ErrorCode::Timeout)];
+    let fails = failing_from(4, &[ErrorCode::Timeout]);
     let run = drive(&mut a, options(true, false, false), &fails, Some(5));
     assert_eq!(
         run.sent,
@@ -135,4 +119,11 @@ fn a_change_refused_after_an_attempt_with_an_unknown_outcome_is_read_back_too() 
         matches!(need, Need::Send(Some(Step::Delete), ..)),
         "{need:?}"
     );
+}
+
+/// `at` requests that get through, then the failures `codes`, one per request.
+fn failing_from(at: usize, codes: &[ErrorCode]) -> Vec<Option<ErrorCode>> {
+    let mut fails = vec![None; at];
+    fails.extend(codes.iter().copied().map(Some));
+    fails
 }
