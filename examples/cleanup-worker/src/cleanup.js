@@ -1,7 +1,7 @@
 // client.cleanupAgents under the subrequest budget, for POST /cleanup. The
 // distinct ids run in batches: each batch is as many agents as fit what is left of the budget
-// at the worst case of every step of every agent (retries and the restore of a failed delete
-// included), so an agent is only started when it can be finished. Ids that do not fit are
+// at the worst case of every step of every agent (retries, the restore of a failed delete and
+// the reads after lost answers included), so an agent is only started when it can be finished. Ids that do not fit are
 // `skipped` with reason SUBREQUEST_BUDGET and listed in `remaining`, never dropped.
 import { BUDGET_REASON } from './budget.js';
 import { stripError } from './errors.js';
