@@ -77,6 +77,8 @@ pub struct AgentCleanup {
     unsaved: bool,
     /// The change of `state` had an unknown outcome, and the agent is being read.
     verifying: bool,
+    /// The delete's outcome stayed unknown: its answer and the reading after it were both lost.
+    delete_unknown: bool,
     failure: Option<ApiError>,
 }
 
@@ -92,6 +94,7 @@ impl AgentCleanup {
             backed_up: false,
             unsaved: false,
             verifying: false,
+            delete_unknown: false,
             failure: None,
         }
     }

@@ -7,12 +7,16 @@ use crate::proto::cleanup::{Outcome, Step};
 use crate::proto::{endpoint, ApiError, ErrorCode, JsonView};
 
 impl AgentCleanup {
-    /// A request failed with `error`: a change whose outcome is unknown is read back first.
+    /// A request failed with `error`: a change answered 2xx took effect (its body could not be
+    /// read); one whose outcome is unknown is read back first.
     pub(super) fn after_error(&mut self, error: ApiError, aborted: bool) -> Need {
         let changing = matches!(
             self.state,
             State::Unpublishing | State::Deleting | State::Restoring
         );
+        if changing && matches!(error.status, Some(200..=299)) {
+            return self.changed(aborted);
+        }
         if changing && error.outcome_unknown() {
             if self.state != State::Restoring {
                 self.failure = Some(error);
@@ -49,8 +53,10 @@ impl AgentCleanup {
                 self.failure = Some(error);
                 self.send(State::Restoring, Some(Step::Restore), Step::Restore)
             }
-            // Restoring after a delete whose outcome was unknown: the delete took effect.
-            State::Restoring if gone => self.finish(Outcome::Deleted, None, None),
+            // Restoring after a delete whose outcome stayed unknown: the delete took effect.
+            State::Restoring if gone && self.delete_unknown => {
+                self.finish(Outcome::Deleted, None, None)
+            }
             State::Restoring => self.fail_with_saved(),
             _ => self.fail(error),
         }
@@ -79,6 +85,7 @@ impl AgentCleanup {
             State::Restoring if gone => self.finish(Outcome::Deleted, None, None),
             State::Restoring => self.fail_with_saved(),
             _ => {
+                self.delete_unknown = self.state == State::Deleting && published.is_none();
                 let error = self.failure.take().unwrap_or_else(ApiError::aborted);
                 self.not_changed(error, aborted)
             }

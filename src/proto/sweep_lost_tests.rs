@@ -127,3 +127,42 @@ fn failing_from(at: usize, codes: &[ErrorCode]) -> Vec<Option<ErrorCode>> {
     fails.extend(codes.iter().copied().map(Some));
     fails
 }
+
+#[test]
+fn a_restore_that_meets_a_404_is_deleted_only_while_the_delete_is_unknown() {
+    use ErrorCode::{AgentNotFound, NetworkError};
+    // A refused delete (a 404 that changed nothing), then a 404 for the restore: not deleted.
+    let mut a = agent(true, 0);
+    let fails = failing_from(5, &[AgentNotFound, AgentNotFound]);
+    let run = drive(&mut a, options(true, false, false), &fails, None);
+    assert_eq!(&run.sent[5..], [Step::Delete, Step::Restore]);
+    assert!(a.exists && run.verdict.outcome != Outcome::Deleted);
+    // The reading found it present (not lost): the restore's 404 is not a delete.
+    let mut c = agent(true, 0);
+    let mut fails = failing_from(5, &[NetworkError]);
+    fails.extend([None, Some(AgentNotFound)]);
+    let run = drive(&mut c, options(true, false, false), &fails, None);
+    assert_eq!(&run.sent[5..], [Step::Delete, Step::Read, Step::Restore]);
+    assert!(
+        c.exists && run.verdict.outcome != Outcome::Deleted,
+        "{:?}",
+        run.verdict
+    );
+}
+
+#[test]
+fn a_change_answered_2xx_with_an_unreadable_body_took_effect() {
+    let mut a = agent(true, 0);
+    let fails = failing_from(4, &[ErrorCode::InvalidResponse, ErrorCode::InvalidResponse]);
+    let run = drive(&mut a, options(true, false, false), &fails, None);
+    assert_eq!(
+        &run.sent[4..],
+        [Step::Unpublish, Step::Delete],
+        "no reading needed"
+    );
+    let v = &run.verdict;
+    assert_eq!(
+        (v.outcome, v.unpublished, a.exists),
+        (Outcome::Deleted, true, false)
+    );
+}

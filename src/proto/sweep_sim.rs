@@ -76,7 +76,7 @@ pub(super) struct Run {
 }
 
 /// Drives the machine: request `i` fails when `fails[i]` is set, with no effect, except that a
-/// `TIMEOUT` stands for a change that took effect and whose answer was lost, an
+/// `TIMEOUT` stands for a request that took effect and whose answer was lost, an
 /// `INVALID_RESPONSE` for one answered 2xx with a body that could not be read (a verifying read
 /// gets only such failures: a network error or a timeout); from request `abort_at` on the
 /// caller's signal has aborted, which cancels reads (not a verifying one) before they are sent.
@@ -144,10 +144,14 @@ pub(super) fn drive_saving(
                 failed.push(fail.is_some());
                 let answer = match (abort && !step.changes_state(), fail) {
                     (true, _) => Err(ApiError::aborted()),
-                    (false, Some(code @ (ErrorCode::Timeout | ErrorCode::InvalidResponse))) => {
+                    (false, Some(ErrorCode::Timeout)) => {
                         let _took_effect = agent.answer(step, &spec);
-                        Err(ApiError::new(code, "answer lost"))
+                        Err(ApiError::new(ErrorCode::Timeout, "answer lost"))
                     }
+                    // Answered 2xx with a body that cannot be read (a refusal stays a refusal).
+                    (false, Some(ErrorCode::InvalidResponse)) => agent
+                        .answer(step, &spec)
+                        .and_then(|_| Err(injected(ErrorCode::InvalidResponse))),
                     (false, Some(code)) => Err(injected(code)),
                     (false, None) => agent.answer(step, &spec),
                 };
@@ -162,6 +166,7 @@ pub(super) fn injected(code: ErrorCode) -> ApiError {
     let mut error = ApiError::new(code, "injected");
     error.status = match code {
         ErrorCode::ServerError => Some(500),
+        ErrorCode::InvalidResponse => Some(200),
         ErrorCode::AgentNotFound => Some(404),
         _ => None,
     };
