@@ -4,7 +4,8 @@
 // (every `deleted` agent gone, every other one still there, one line each, counts adding up,
 // the backup holding every deleted agent with its trainings): for a 10,000-agent job, under
 // faults (5xx bursts, cut connections, 429 with Retry-After, a step that throws mid-batch) and
-// across a restart of the runtime mid-batch. jobs-control.test.mjs has the rest.
+// across a restart of the runtime mid-batch (also into a smaller budget than the plan's).
+// jobs-control.test.mjs has the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -131,6 +132,34 @@ test('restart mid-batch, then terminate (no resume): the report still has every 
     assert.equal(status.status, 'terminated');
     // assertTruth: every agent gone from the emulator has its deleted line, and no line lies.
     assert.ok(report.filter((l) => l.outcome === 'deleted').length >= 30, `${report.length} lines`);
+  } finally {
+    rmSync(persist, { recursive: true, force: true });
+  }
+});
+
+test('a batch planned under a larger budget starts only what fits after a restart with a smaller one: no agent is cut off between its changes', async () => {
+  const persist = mkdtempSync(join(tmpdir(), 'talkover-jobs-'));
+  try {
+    const published = Array.from({ length: 6 }, (_, i) => ({ id: `pub-budget-${i}`, name: `Published ${i}`, current_status: 'published' }));
+    const state = await seed(fx.emu, 0, published);
+    // Planned for a budget of 198: the worst case of an agent with unpublish is 11 requests x 3
+    // attempts, so one batch of 6. Its first unpublish hangs, so the batch cannot finish.
+    let mf = await worker({ SUBREQUEST_BUDGET: '198', JOB_BATCH_MAX: '6', JOB_CONCURRENCY: '4' }, persist);
+    await fx.emu.admin.fault('POST', '/api/v1/agents/*/unpublish', [{ kind: 'hang' }]);
+    const jobId = await startJob(mf, { agentIds: published.map((a) => a.id), unpublish: true, dryRun: false });
+    const hung = async () => (await fx.emu.admin.requests()).some((r) => r.method === 'POST' && r.path.endsWith('/unpublish'));
+    while (!(await hung())) await new Promise((r) => setTimeout(r, 20));
+    await dispose(mf);
+    await fx.emu.admin.clearFaults();
+    // Now a budget of 40: one agent's worst case (33) fits, two do not. Seven requests each (read,
+    // backup, 3 call counts, unpublish, delete): six at once would need 42, past the budget.
+    mf = await worker({ SUBREQUEST_BUDGET: '40', JOB_BATCH_MAX: '6', JOB_CONCURRENCY: '4' }, persist);
+    assert.equal((await call(mf, 'POST', `/jobs/${jobId}/resume`)).status, 200);
+    const done = await waitForJob(mf, jobId);
+    assert.equal(done.status, 'complete', JSON.stringify(done));
+    const { report } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state));
+    // Each agent was unpublished and deleted in one pass, and its line says so.
+    assert.deepEqual(report.map((l) => [l.outcome, l.unpublished]), published.map(() => ['deleted', true]), JSON.stringify(report));
   } finally {
     rmSync(persist, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@
 // lines are written once per pass under a fixed key, so a re-run overwrites, never adds.
 import { makeClient } from '../client.js';
 import { DAY_MS, intSetting } from '../config.js';
+import { BUDGET_REASON } from '../budget.js';
 import { resultLine } from '../cleanup.js';
 import { pad } from './record.js';
 
@@ -72,11 +73,22 @@ async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
     onBackup,
   };
   try {
-    const report = await client.cleanupAgents(ids, options);
+    // The batch was cut at planning time, for the settings of then: only what fits the budget
+    // now starts (SUBREQUEST_BUDGET or TALKOVER_MAX_RETRIES changed since, or a version whose
+    // worst case per agent is larger); the rest waits for the next pass, never cut off mid-agent.
+    const fit = Math.max(0, meter.agentsThatFit(job));
+    const report = await client.cleanupAgents(ids.slice(0, fit), options);
+    report.results.push(...ids.slice(fit).map(notStarted));
     return { report, halted: stop.signal.aborted, recordError, reader: { client, signal: meter.signal } };
   } finally {
     stop.dispose();
   }
+}
+
+/** The result of an agent this pass had no budget to start. */
+function notStarted(agentId) {
+  const error = { code: BUDGET_REASON, message: 'Not started in this pass: it would not fit the SUBREQUEST_BUDGET.', status: null };
+  return { agentId, outcome: 'skipped', reason: BUDGET_REASON, unpublished: false, error };
 }
 
 /**
@@ -87,7 +99,7 @@ async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
  * agents its first attempt deleted as `skipped ABORTED`.
  */
 async function recheck({ client, signal }, report, prior) {
-  const unreached = report.results.filter((r) => prior.has(r.agentId) && r.outcome === 'skipped' && r.reason === 'ABORTED');
+  const unreached = report.results.filter((r) => prior.has(r.agentId) && r.outcome === 'skipped' && (r.reason === 'ABORTED' || r.reason === BUDGET_REASON));
   for (const r of unreached) {
     const now = await client.getAgent(r.agentId, { signal }).catch((e) => e);
     if (now?.code === 'AGENT_NOT_FOUND') r.reason = 'AGENT_NOT_FOUND';
@@ -140,7 +152,7 @@ function settle(r, prior, job) {
     line,
     retryable: error?.retryable === true,
     rateLimited: error?.code === 'RATE_LIMITED',
-    budget: line.outcome === 'skipped' && line.reason === 'ABORTED',
+    budget: line.outcome === 'skipped' && (line.reason === 'ABORTED' || line.reason === BUDGET_REASON),
     retryAfterMs: Number(error?.retryAfterMs) || 0,
   };
 }
