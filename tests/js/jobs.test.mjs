@@ -143,23 +143,33 @@ test('a batch planned under a larger budget starts only what fits after a restar
     const published = Array.from({ length: 6 }, (_, i) => ({ id: `pub-budget-${i}`, name: `Published ${i}`, current_status: 'published' }));
     const state = await seed(fx.emu, 0, published);
     // Planned for a budget of 198: the worst case of an agent with unpublish is 11 requests x 3
-    // attempts, so one batch of 6. Its first unpublish hangs, so the batch cannot finish.
+    // attempts, so one batch of 6. Its first delete hangs, so the batch cannot finish, and that
+    // agent is left unpublished by the first runtime.
     let mf = await worker({ SUBREQUEST_BUDGET: '198', JOB_BATCH_MAX: '6', JOB_CONCURRENCY: '4' }, persist);
-    await fx.emu.admin.fault('POST', '/api/v1/agents/*/unpublish', [{ kind: 'hang' }]);
+    await fx.emu.admin.fault('DELETE', '/api/v1/agents/*', [{ kind: 'hang' }]);
     const jobId = await startJob(mf, { agentIds: published.map((a) => a.id), unpublish: true, dryRun: false });
-    const hung = async () => (await fx.emu.admin.requests()).some((r) => r.method === 'POST' && r.path.endsWith('/unpublish'));
+    const hung = async () => (await fx.emu.admin.requests()).some((r) => r.method === 'DELETE');
     while (!(await hung())) await new Promise((r) => setTimeout(r, 20));
     await dispose(mf);
     await fx.emu.admin.clearFaults();
+    const drafts = (await fx.emu.admin.state()).agents.filter((a) => a.id.startsWith('pub-budget-') && a.current_status !== 'published');
+    assert.ok(drafts.length >= 1, 'the hung delete left its agent unpublished');
     // Now a budget of 40: one agent's worst case (33) fits, two do not. Seven requests each (read,
     // backup, 3 call counts, unpublish, delete): six at once would need 42, past the budget.
+    await fx.emu.admin.clearRequests();
     mf = await worker({ SUBREQUEST_BUDGET: '40', JOB_BATCH_MAX: '6', JOB_CONCURRENCY: '4' }, persist);
     assert.equal((await call(mf, 'POST', `/jobs/${jobId}/resume`)).status, 200);
     const done = await waitForJob(mf, jobId);
     assert.equal(done.status, 'complete', JSON.stringify(done));
     const { report } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state));
-    // Each agent was unpublished and deleted in one pass, and its line says so.
+    // Every agent deleted, and unpublished by the job first: those left drafts by the first
+    // runtime too (their intents say they were published).
     assert.deepEqual(report.map((l) => [l.outcome, l.unpublished]), published.map(() => ['deleted', true]), JSON.stringify(report));
+    // After the restart the batch went one agent at a time, as the budget allows: each agent's
+    // requests are together, none started beside another (six at once would pass the budget).
+    const order = (await fx.emu.admin.requests()).map((r) => r.path.split('/')[4]).filter(Boolean);
+    const runs = order.filter((id, i) => id !== order[i - 1]);
+    assert.equal(new Set(runs).size, runs.length, `interleaved: ${order.join(' ')}`);
   } finally {
     rmSync(persist, { recursive: true, force: true });
   }

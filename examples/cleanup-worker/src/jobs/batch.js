@@ -142,11 +142,13 @@ function watchTerminate(record) {
 /** A client result as its report line, reconciled with what an earlier attempt recorded. */
 function settle(r, prior, job) {
   const line = resultLine(r);
+  const wasPublished = prior.get(line.agentId)?.agent?.current_status === 'published';
   if (prior.has(line.agentId) && line.outcome !== 'deleted' && line.reason === 'AGENT_NOT_FOUND') {
-    const wasPublished = prior.get(line.agentId)?.agent?.current_status === 'published';
     const deleted = { ...line, outcome: 'deleted', reason: null, unpublished: job.unpublish && wasPublished, error: null };
     return { line: deleted, retryable: false, rateLimited: false, budget: false, retryAfterMs: 0 };
   }
+  // Deleted as a draft after an earlier attempt (cut off by a restart) unpublished it.
+  if (line.outcome === 'deleted' && job.unpublish && wasPublished) line.unpublished = true;
   const error = r.error ?? null;
   return {
     line,
