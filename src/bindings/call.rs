@@ -258,7 +258,7 @@ impl Call {
     ) -> Box<AgentWork> {
         // A verifying read's answer is for the machine only: the result keeps the backup's
         // agent and the change's details.
-        let verifying = std::mem::take(&mut w.verifying);
+        let verifying = w.machine.verifying();
         let answer = reply.map(|reply| match reply {
             Ok(reply) => {
                 match w.step {
@@ -284,10 +284,7 @@ impl Call {
                 w.step = step;
                 self.send(Ok(spec), !step.changes_state());
             }
-            Need::Verify(spec) => {
-                w.verifying = true;
-                self.send(Ok(spec), false);
-            }
+            Need::Verify(spec) => self.send(Ok(spec), false),
             Need::Backup => {
                 self.saving = true;
                 self.result = Some(Ok(Array::of2(&w.agent, &w.trainings).into()));

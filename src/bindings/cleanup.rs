@@ -98,7 +98,6 @@ impl Cleanup {
             machine: AgentCleanup::new(&id, self.options),
             id,
             step: Step::Read,
-            verifying: false,
             agent: JsValue::NULL,
             trainings: JsValue::NULL,
             details: JsValue::NULL,

@@ -55,8 +55,6 @@ pub(crate) struct AgentWork {
     pub(crate) id: String,
     pub(crate) machine: AgentCleanup,
     pub(crate) step: Step,
-    /// The request in flight reads the agent after a change whose outcome was unknown.
-    pub(crate) verifying: bool,
     pub(crate) agent: JsValue,
     pub(crate) trainings: JsValue,
     pub(crate) details: JsValue,

@@ -195,14 +195,10 @@ impl ApiError {
     }
 
     /// Whether the server may have carried out the request although it failed: the outcome is
-    /// unknown after a network error, a timeout or a 5xx, this attempt's or an earlier one's;
-    /// after a 2xx whose body could not be read (`INVALID_RESPONSE`) it was carried out, unconfirmed.
+    /// unknown after a network error, a timeout or a 5xx, this attempt's or an earlier one's.
     pub fn outcome_unknown(&self) -> bool {
         self.after_unknown
-            || matches!(
-                self.code,
-                ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::InvalidResponse
-            )
+            || matches!(self.code, ErrorCode::NetworkError | ErrorCode::Timeout)
             || matches!(self.status, Some(500..=599))
     }
 

@@ -99,6 +99,12 @@ impl AgentCleanup {
         }
     }
 
+    /// Whether the request in flight is the reading after a change whose outcome was unknown
+    /// ([`Need::Verify`]): its answer is for this machine only.
+    pub fn verifying(&self) -> bool {
+        self.verifying
+    }
+
     /// The next need, given the answer to the last request (`None` at the start) and whether
     /// the caller's signal has aborted.
     pub fn next<V: JsonView>(

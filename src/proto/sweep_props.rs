@@ -61,7 +61,7 @@ proptest! {
         // A reading only right after a change whose outcome was unknown.
         for (at, _) in &run.verified {
             let before = (at.checked_sub(1)).map(|i| (run.sent[i], fails[i]));
-            let unknown = |c: Option<ErrorCode>| matches!(c, Some(ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::InvalidResponse));
+            let unknown = |c: Option<ErrorCode>| matches!(c, Some(ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError));
             prop_assert!(before.is_some_and(|(s, c)| s.changes_state() && unknown(c)), "a reading after {:?}", before);
         }
         let backup_failed = run.sent.iter().zip(&run.failed).any(|(s, f)| *s == Step::Backup && *f);
