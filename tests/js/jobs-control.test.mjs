@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_TOKEN } from '../support/emulator.mjs';
 import { exposes, startEchoUpstream } from '../support/echo-upstream.mjs';
-import { CALLER_SECRET, jobsTestFile, assertTruth, auth, call, lines, seed, startJob, waitForJob } from '../support/jobs-worker.mjs';
+import { CALLER_SECRET, jobsTestFile, assertTruth, auth, call, lines, seed, startJob, terminateAndCheck, untilRequests, waitForJob } from '../support/jobs-worker.mjs';
 
 const fx = jobsTestFile('jobs-control-worker');
 const { worker, dispose } = fx;
@@ -49,13 +49,8 @@ test('terminate stops the running batch between agents; report and backup cover 
   await fx.emu.admin.setLatency(10);
   const mf = await worker({ JOB_BATCH_MAX: '200', JOB_CONCURRENCY: '2' });
   const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
-  while ((await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE').length < 20) await new Promise((r) => setTimeout(r, 30));
-  const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
-  assert.equal(res.status, 200, res.text);
-  assert.equal(res.body.status, 'terminated');
-  await fx.emu.admin.setLatency(0);
-  const { report, status } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state), { partial: true });
-  assert.equal(status.status, 'terminated');
+  await untilRequests(fx.emu, (r) => r.method === 'DELETE', 20);
+  const { report, status } = await terminateAndCheck(fx.emu, mf, jobId, state);
   assert.ok(status.finishedAt);
   const now = new Set((await fx.emu.admin.state()).agents.map((a) => a.id));
   const gone = [...state.keys()].filter((id) => !now.has(id));
@@ -77,12 +72,10 @@ test('a batch retried after a terminate reports what its first attempt deleted',
   const mf = await worker({ JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '1', TALKOVER_MAX_RETRIES: '0' });
   const jobId = await startJob(mf, { agentIds: ids, dryRun: false });
   const deletes = async () => (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE').length;
-  while ((await deletes()) < 8) await new Promise((r) => setTimeout(r, 20));
+  await untilRequests(fx.emu, (r) => r.method === 'DELETE', 8);
   // The terminate comes while the step waits for its retry (2 s).
   await new Promise((r) => setTimeout(r, 300));
-  const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
-  assert.equal(res.body.status, 'terminated', res.text);
-  const { report } = await assertTruth(fx.emu, mf, jobId, state, new Set(ids), { partial: true });
+  const { report } = await terminateAndCheck(fx.emu, mf, jobId, state, new Set(ids));
   assert.deepEqual(report.filter((l) => l.outcome === 'deleted').map((l) => l.agentId).sort(), ids.slice(0, 7).sort());
   assert.ok(await fx.emu.admin.agent(last));
   assert.equal(await deletes(), 8, 'nothing deleted after the terminate');

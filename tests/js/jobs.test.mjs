@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobsTestFile, assertTruth, call, lines, seed, startJob, waitForJob } from '../support/jobs-worker.mjs';
+import { jobsTestFile, assertTruth, call, lines, seed, startJob, terminateAndCheck, untilRequests, waitForJob } from '../support/jobs-worker.mjs';
 
 const fx = jobsTestFile('jobs-worker');
 const { worker, dispose } = fx;
@@ -120,16 +120,10 @@ test('restart mid-batch, then terminate (no resume): the report still has every 
     const vars = { JOB_BATCH_MAX: '100', JOB_CONCURRENCY: '4' };
     let mf = await worker(vars, persist);
     const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
-    const deletes = async () => (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE' && r.status === 200).length;
-    while ((await deletes()) < 30) await new Promise((r) => setTimeout(r, 30));
+    await untilRequests(fx.emu, (r) => r.method === 'DELETE' && r.status === 200, 30);
     await dispose(mf); // batch 1 of 2 is in flight: its backups are intents only
     mf = await worker(vars, persist);
-    const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.body.status, 'terminated');
-    await fx.emu.admin.setLatency(0);
-    const { report, status } = await assertTruth(fx.emu, mf, jobId, state, benchIds(state), { partial: true });
-    assert.equal(status.status, 'terminated');
+    const { report } = await terminateAndCheck(fx.emu, mf, jobId, state);
     // assertTruth: every agent gone from the emulator has its deleted line, and no line lies.
     assert.ok(report.filter((l) => l.outcome === 'deleted').length >= 30, `${report.length} lines`);
   } finally {
@@ -148,8 +142,7 @@ test('a batch planned under a larger budget starts only what fits after a restar
     let mf = await worker({ SUBREQUEST_BUDGET: '198', JOB_BATCH_MAX: '6', JOB_CONCURRENCY: '4' }, persist);
     await fx.emu.admin.fault('DELETE', '/api/v1/agents/*', [{ kind: 'hang' }]);
     const jobId = await startJob(mf, { agentIds: published.map((a) => a.id), unpublish: true, dryRun: false });
-    const hung = async () => (await fx.emu.admin.requests()).some((r) => r.method === 'DELETE');
-    while (!(await hung())) await new Promise((r) => setTimeout(r, 20));
+    await untilRequests(fx.emu, (r) => r.method === 'DELETE');
     await dispose(mf);
     await fx.emu.admin.clearFaults();
     const drafts = (await fx.emu.admin.state()).agents.filter((a) => a.id.startsWith('pub-budget-') && a.current_status !== 'published');

@@ -135,6 +135,26 @@ export async function waitForJob(mf, jobId, done = (b) => ['complete', 'errored'
   }
 }
 
+/** Waits until the emulator has logged `count` requests that `match` (60 s at most). */
+export async function untilRequests(emu, match, count = 1) {
+  const until = Date.now() + 60_000;
+  while ((await emu.admin.requests()).filter(match).length < count) {
+    if (Date.now() > until) throw new Error(`fewer than ${count} matching requests after 60 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** POST /jobs/:id/terminate, then the guarantees of what the job reached (`assertTruth`, partial). */
+export async function terminateAndCheck(emu, mf, jobId, beforeState, selected = new Set(beforeState.keys())) {
+  const res = await call(mf, 'POST', `/jobs/${jobId}/terminate`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.status, 'terminated', res.text);
+  await emu.admin.setLatency(0);
+  const checked = await assertTruth(emu, mf, jobId, beforeState, selected, { partial: true });
+  assert.equal(checked.status.status, 'terminated');
+  return checked;
+}
+
 // ---- what every job test checks ----
 
 /** Seeds `n` bench agents (plus `extra` admin fixtures); the demo agents by id, before the job. */

@@ -76,7 +76,7 @@ async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
     // The batch was cut at planning time, for the settings of then: only what fits the budget
     // now starts (SUBREQUEST_BUDGET or TALKOVER_MAX_RETRIES changed since, or a version whose
     // worst case per agent is larger); the rest waits for the next pass, never cut off mid-agent.
-    const fit = Math.max(0, meter.agentsThatFit(job));
+    const fit = meter.agentsThatFit(job);
     const report = await client.cleanupAgents(ids.slice(0, fit), options);
     report.results.push(...ids.slice(fit).map(notStarted));
     return { report, halted: stop.signal.aborted, recordError, reader: { client, signal: meter.signal } };
