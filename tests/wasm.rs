@@ -125,7 +125,26 @@ extern "C" {
     fn sleep(ms: f64, signal: &JsValue) -> Promise;
 }
 
-// What io.js imports in turn: declared so that wasm-bindgen puts secret.js next to it.
+// What io.js imports in turn, and what that imports: declared so that wasm-bindgen puts
+// fetch-exchange.js, response.js and secret.js next to it.
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/fetch-exchange.js")]
+extern "C" {
+    /// One attempt's request through fetch: `new FetchExchange(fetch)`.
+    type FetchExchange;
+    #[wasm_bindgen(constructor)]
+    fn new(fetch: &Function) -> FetchExchange;
+    /// Resolves to the answer, `[status, requestId, retryAfter, kind, body]`.
+    #[wasm_bindgen(method)]
+    fn send(this: &FetchExchange, method: &str, url: &str, token: &str) -> Promise;
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/response.js")]
+extern "C" {
+    /// Whether an answer of `status` is a redirect (never read).
+    #[wasm_bindgen(js_name = isRedirect)]
+    fn is_redirect(status: f64) -> bool;
+}
+
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/secret.js")]
 extern "C" {
     /// The redaction pattern of a token.
@@ -145,6 +164,27 @@ fn the_redaction_pattern_finds_the_token_in_any_case_and_encoding() {
         assert!(finds(echoed), "{echoed}");
     }
     assert!(!finds("talq_a*c"));
+}
+
+#[wasm_bindgen_test]
+async fn a_fetch_exchange_reads_the_runtimes_response_and_redacts_it() {
+    // What this runtime's own Response makes of an answer that echoes the token.
+    let fetch = Function::new_with_args(
+        "url, init",
+        "return new Response(JSON.stringify({ echo: init.headers.Authorization, url }), \
+         { status: 429, headers: { 'x-request-id': 'req_1', 'retry-after': '3' } })",
+    );
+    let url = "https://example.test/api/v1/agents/a";
+    let send = FetchExchange::new(&fetch).send("DELETE", url, "talq_x1");
+    let answer = settle(send).await.expect("an answer");
+    let field = |i: u32| Reflect::get_u32(&answer, i).unwrap();
+    assert_eq!(field(0), 429);
+    assert_eq!(field(1), "req_1");
+    assert_eq!(field(2), "3");
+    assert_eq!(field(3), 1, "a JSON body");
+    assert_eq!(get(&field(4), "echo"), "Bearer [redacted]");
+    assert_eq!(get(&field(4), "url"), url);
+    assert!(is_redirect(302.0) && !is_redirect(200.0) && !is_redirect(400.0));
 }
 
 #[wasm_bindgen_test]

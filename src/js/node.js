@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initSync } from '../../build/pkg/talkover_client.js';
-import { NodeCancel } from './cancel-node.js';
-import { cancelWith } from './io.js';
+import { NodeExchange } from './node-exchange.js';
+import { exchangeWith } from './io.js';
 
 initSync({ module: readFileSync(join(__dirname, 'talkover_client_bg.wasm')) });
-cancelWith(NodeCancel);
+exchangeWith(NodeExchange);
 
 export * from './client.js';

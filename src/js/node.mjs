@@ -5,8 +5,8 @@
 // entry loads first is the one both hand out.
 import { initSync } from '../../build/pkg/talkover_client.js';
 import * as client from './client.js';
-import { NodeCancel } from './cancel-node.js';
-import { cancelWith } from './io.js';
+import { NodeExchange } from './node-exchange.js';
+import { exchangeWith } from './io.js';
 
 // process.getBuiltinModule (Node >= 20.16, Deno, Bun) is synchronous and nearly free; `import`
 // of a builtin builds its ES-module facade (0.4 to 2 ms for node:fs). Older Node 20s await that.
@@ -19,7 +19,7 @@ const cjsFile = fileURLToPath(new URL('./node.cjs', import.meta.url));
 /** This bundle's own instance, registered as what require() of dist/node.cjs returns. */
 function ownInstance() {
   initSync({ module: readFileSync(new URL('./talkover_client_bg.wasm', import.meta.url)) });
-  cancelWith(NodeCancel);
+  exchangeWith(NodeExchange);
   const exports = Object.defineProperty({ ...client }, '__esModule', { value: true });
   try {
     const entry = new Module(cjsFile, null);

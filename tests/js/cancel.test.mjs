@@ -1,15 +1,15 @@
 // A request nobody waits for any more is cancelled, its connection closed (Node): after a
 // timeout or the caller's abort, waiting for headers or in the middle of a body, by both of the
-// ways the Node entry cancels: the global fetch through undici's dispatcher (no signal: see
-// src/js/cancel-node.js), a custom fetch through the signal. A request left running would hold
-// its connection until undici's own 300 s timeouts.
+// ways the Node entry sends: straight to undici's dispatcher when the global fetch is Node's own
+// (cancelled through the `abort` undici hands the request: see src/js/node-exchange.js), and a
+// custom fetch (through the signal). A request left running would hold its connection until
+// undici's own 300 s timeouts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { TalkoverClient } from 'talkover-client';
 
 const TOKEN = 'talq_cancel_test_0123456789';
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
 // A server that never finishes an answer: per connection, the time it closed (null while open).
 // `/headers/...` gets nothing back; `/body/...` gets headers and half a body.
@@ -83,30 +83,3 @@ for (const [way, fetchFn] of Object.entries(ways)) {
     });
   }
 }
-
-test('the global fetch sends through the dispatcher, without a signal; a custom fetch gets a signal', async () => {
-  const real = globalThis[GLOBAL_DISPATCHER];
-  const seen = [];
-  // A stand-in global dispatcher that records what each request's handler is.
-  globalThis[GLOBAL_DISPATCHER] = {
-    dispatch(options, handler) {
-      seen.push(Object.hasOwn(handler, 'inner') && Object.hasOwn(handler, 'cancel') ? 'wrapped' : 'fetch');
-      return real.dispatch(options, handler);
-    },
-  };
-  const inits = [];
-  try {
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const plain = new TalkoverClient({ token: TOKEN, baseUrl, timeoutMs: 100, maxRetries: 0 });
-    await assert.rejects(plain.getAgent(`headers-${++n}`), (e) => e.code === 'TIMEOUT');
-    await assert.rejects(plain.getAgent(`headers-${++n}`), (e) => e.code === 'TIMEOUT');
-    const custom = new TalkoverClient({ token: TOKEN, baseUrl, timeoutMs: 100, maxRetries: 0, fetch: (url, init) => (inits.push(init), fetch(url, init)) });
-    await assert.rejects(custom.getAgent(`headers-${++n}`), (e) => e.code === 'TIMEOUT');
-  } finally {
-    globalThis[GLOBAL_DISPATCHER] = real;
-  }
-  assert.deepEqual(seen, ['wrapped', 'wrapped', 'fetch']);
-  assert.equal(inits.length, 1);
-  assert.ok(inits[0].signal instanceof AbortSignal);
-  assert.equal(inits[0].dispatcher, undefined);
-});

@@ -1,0 +1,186 @@
+// Node's requests (src/js/node-exchange.js): straight to undici's global dispatcher while the
+// global fetch is Node's own; through fetch when the caller gave one or the global one was
+// replaced; and the same answer either way, for every shape of answer a server may send
+// (content codings, caps, redirects, rate limits, an echoed token, a broken body). The
+// dispatcher Node 24 ships (undici 7, from npm) is held to the same table.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import { TalkoverClient } from 'talkover-client';
+
+const TOKEN = 'talq_exchange_test_0123456789';
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+const undici7 = createRequire(import.meta.url)('undici');
+
+const deleted = JSON.stringify({ success: true, message: 'Agent deleted successfully' });
+const json = { 'content-type': 'application/json' };
+// Each answer, by the agent id asked for: [status, headers, body].
+const answers = {
+  plain: () => [200, { ...json, 'x-request-id': 'req_plain' }, deleted],
+  gzip: () => [200, { ...json, 'content-encoding': 'gzip' }, zlib.gzipSync(deleted)],
+  'x-gzip': () => [200, { ...json, 'content-encoding': 'x-gzip' }, zlib.gzipSync(deleted)],
+  deflate: () => [200, { ...json, 'content-encoding': 'deflate' }, zlib.deflateSync(deleted)],
+  'deflate-raw': () => [200, { ...json, 'content-encoding': 'deflate' }, zlib.deflateRawSync(deleted)],
+  br: () => [200, { ...json, 'content-encoding': 'br' }, zlib.brotliCompressSync(deleted)],
+  'gzip-then-br': () => [200, { ...json, 'content-encoding': 'gzip, br' }, zlib.brotliCompressSync(zlib.gzipSync(deleted))],
+  // 17 MiB of JSON once decoded: over the 16 MiB cap, though 17 KB on the wire.
+  'gzip-bomb': () => [200, { ...json, 'content-encoding': 'gzip' }, zlib.gzipSync(`{"pad":"${' '.repeat(17 * 1024 * 1024)}"}`)],
+  'broken-gzip': () => [200, { ...json, 'content-encoding': 'gzip' }, Buffer.from('not gzip at all')],
+  'declared-too-large': () => [200, { ...json, 'content-length': String(17 * 1024 * 1024) }, ''],
+  'rate-limited': () => [429, { ...json, 'retry-after': '7', 'x-request-id': 'req_429' }, JSON.stringify({ message: 'Too many requests' })],
+  'echoes-token': () => [200, { ...json, 'x-request-id': `req_${TOKEN}` }, JSON.stringify({ success: true, message: `deleted with Bearer ${TOKEN}` })],
+  redirect: () => [302, { location: '/elsewhere' }, ''],
+  'not-json': () => [200, { 'content-type': 'text/html' }, '<html>maintenance</html>'],
+  'two-request-ids': () => [200, { ...json, 'x-request-id': ['req_a', 'req_b'] }, deleted],
+  'no-content': () => [204, {}, ''],
+};
+
+let server;
+let baseUrl;
+before(async () => {
+  server = http.createServer((req, res) => {
+    const id = req.url.split('/').pop();
+    // Never answered: the client's timeout has to cancel it.
+    if (id === 'stall') return;
+    const [status, headers, body] = answers[id]();
+    if (headers['content-length'] && body === '') {
+      // Declared, never sent: a client that believed it would wait.
+      res.writeHead(status, headers);
+      res.flushHeaders();
+      return;
+    }
+    res.writeHead(status, headers);
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${server.address().port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** What a deleteAgent of `id` comes to: its result, or its error's public fields but the message. */
+async function outcome(client, id) {
+  try {
+    return { result: await client.deleteAgent(id) };
+  } catch (e) {
+    return { code: e.code, status: e.status, requestId: e.requestId, retryAfterMs: e.retryAfterMs, retryable: e.retryable };
+  }
+}
+
+const client = (options = {}) => new TalkoverClient({ token: TOKEN, baseUrl, maxRetries: 0, timeoutMs: 5000, ...options });
+const viaFetch = () => client({ fetch: (url, init) => fetch(url, init) });
+
+// What each answer must come to, whichever way it was read.
+const expected = {
+  plain: { result: { success: true, message: 'Agent deleted successfully', alreadyDeleted: false, requestId: 'req_plain' } },
+  'gzip-bomb': { code: 'INVALID_RESPONSE', status: 200, requestId: null, retryAfterMs: null, retryable: false },
+  'broken-gzip': { code: 'NETWORK_ERROR', status: null, requestId: null, retryAfterMs: null, retryable: true },
+  'declared-too-large': { code: 'INVALID_RESPONSE', status: 200, requestId: null, retryAfterMs: null, retryable: false },
+  'rate-limited': { code: 'RATE_LIMITED', status: 429, requestId: 'req_429', retryAfterMs: 7000, retryable: true },
+  redirect: { code: 'HTTP_ERROR', status: 302, requestId: null, retryAfterMs: null, retryable: false },
+  'not-json': { code: 'INVALID_RESPONSE', status: 200, requestId: null, retryAfterMs: null, retryable: false },
+};
+for (const coded of ['gzip', 'x-gzip', 'deflate', 'deflate-raw', 'br', 'gzip-then-br']) {
+  expected[coded] = { result: { success: true, message: 'Agent deleted successfully', alreadyDeleted: false, requestId: null } };
+}
+
+/** Every answer read by `make()`'s client: as expected, and the same as through a custom fetch. */
+async function sameAnswers(make, label) {
+  for (const id of Object.keys(answers)) {
+    const got = await outcome(make(), id);
+    assert.deepEqual(got, await outcome(viaFetch(), id), `${label}, ${id}: not what a fetch reads`);
+    if (expected[id]) assert.deepEqual(got, expected[id], `${label}, ${id}`);
+    assert.ok(!JSON.stringify(got).includes(TOKEN), `${label}, ${id}: the token in ${JSON.stringify(got)}`);
+  }
+}
+
+/** Runs `fn` with a stand-in global dispatcher that notes each request's way, then puts the real one back. */
+async function watchingDispatches(fn, { refuse = false } = {}) {
+  const real = globalThis[GLOBAL_DISPATCHER];
+  const ways = [];
+  globalThis[GLOBAL_DISPATCHER] = {
+    dispatch(options, handler) {
+      // Node's fetch adds sec-fetch-mode to every request; the client's own requests have none.
+      const way = JSON.stringify(options.headers).includes('sec-fetch-mode') ? 'fetch' : 'direct';
+      ways.push(way);
+      if (refuse && way === 'direct') {
+        handler.onError(Object.assign(new Error('refused for the test'), { code: 'UND_ERR_INVALID_ARG' }));
+        return false;
+      }
+      return real.dispatch(options, handler);
+    },
+  };
+  try {
+    await fn();
+  } finally {
+    globalThis[GLOBAL_DISPATCHER] = real;
+  }
+  return ways;
+}
+
+test('every answer reads the same straight through the dispatcher as through fetch', async () => {
+  await sameAnswers(() => client(), "Node's own dispatcher");
+});
+
+test("with Node's own fetch the client sends to the global dispatcher itself; a custom fetch is called, with a signal", async () => {
+  const inits = [];
+  const ways = await watchingDispatches(async () => {
+    assert.equal((await client().deleteAgent('plain')).requestId, 'req_plain');
+    await client({ fetch: (url, init) => (inits.push(init), fetch(url, init)) }).deleteAgent('plain');
+  });
+  assert.deepEqual(ways, ['direct', 'fetch']);
+  assert.equal(inits.length, 1);
+  assert.ok(inits[0].signal instanceof AbortSignal);
+});
+
+test('a replaced global fetch (a mock, a wrapper) is called for every request, set before or after the client', async () => {
+  const nodeFetch = globalThis.fetch;
+  const calls = [];
+  const early = client();
+  globalThis.fetch = (url, init) => (calls.push(init), nodeFetch(url, init));
+  try {
+    const ways = await watchingDispatches(async () => {
+      await early.deleteAgent('plain');
+      await client().deleteAgent('plain');
+    });
+    assert.deepEqual(ways, ['fetch', 'fetch']);
+    assert.equal(calls.length, 2);
+    assert.ok(calls.every((init) => init.signal instanceof AbortSignal));
+  } finally {
+    globalThis.fetch = nodeFetch;
+  }
+  // Node's own again: straight to the dispatcher.
+  assert.deepEqual(await watchingDispatches(() => early.deleteAgent('plain')), ['direct']);
+});
+
+test('a request the dispatcher refuses as invalid goes through fetch instead', async () => {
+  let result;
+  const ways = await watchingDispatches(async () => {
+    result = await client().deleteAgent('plain');
+  }, { refuse: true });
+  assert.deepEqual(ways, ['direct', 'fetch']);
+  assert.equal(result.requestId, 'req_plain');
+});
+
+test("undici 7's dispatcher (Node 24's) as the global one: used, and every answer the same", async () => {
+  const real = globalThis[GLOBAL_DISPATCHER];
+  const agent = new undici7.Agent();
+  let dispatched = 0;
+  const dispatch = agent.dispatch.bind(agent);
+  agent.dispatch = (options, handler) => ((dispatched += 1), dispatch(options, handler));
+  undici7.setGlobalDispatcher(agent);
+  try {
+    await sameAnswers(() => client(), "undici 7's dispatcher");
+    // Every direct request, and (Node 20's fetch uses the global dispatcher too) every fetch.
+    assert.equal(dispatched, 2 * Object.keys(answers).length);
+    // A timeout cancels the request there too.
+    await assert.rejects(client({ timeoutMs: 200 }).deleteAgent('stall'), (e) => e.code === 'TIMEOUT');
+  } finally {
+    globalThis[GLOBAL_DISPATCHER] = real;
+    await agent.close().catch(() => {});
+  }
+});
