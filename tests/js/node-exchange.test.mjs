@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { TalkoverClient } from 'talkover-client';
 
@@ -39,11 +40,18 @@ const answers = {
 
 let server;
 let baseUrl;
+// When the connection of each request never answered closed (null while open), by agent id.
+const stalled = new Map();
 before(async () => {
   server = http.createServer((req, res) => {
     const id = req.url.split('/').pop();
-    // Never answered: the client's timeout has to cancel it.
-    if (id === 'stall') return;
+    // Never answered: the client's timeout or the caller's abort has to cancel it.
+    if (id.startsWith('stall')) {
+      const entry = { closedAt: null };
+      stalled.set(id, entry);
+      req.socket.on('close', () => (entry.closedAt = performance.now()));
+      return;
+    }
     const [status, headers, body] = answers[id]();
     if (headers['content-length'] && body === '') {
       // Declared, never sent: a client that believed it would wait.
@@ -63,6 +71,7 @@ after(async () => {
 });
 
 /** What a deleteAgent of `id` comes to: its result, or its error's public fields but the message. */
+// (Also run as source in a child process, below.)
 async function outcome(client, id) {
   try {
     return { result: await client.deleteAgent(id) };
@@ -183,4 +192,50 @@ test("undici 7's dispatcher (Node 24's) as the global one: used, and every answe
     globalThis[GLOBAL_DISPATCHER] = real;
     await agent.close().catch(() => {});
   }
+});
+
+// A process where nothing has loaded undici yet: the client's requests go through node:http.
+// It reads every answer, then times out one request and aborts another, prints what it saw, and
+// stays alive a while so that the connections' closing is the client's doing.
+const child = (baseUrl) => `
+const { TalkoverClient } = await import('talkover-client');
+${outcome.toString()}
+const client = (options = {}) => new TalkoverClient({ token: ${JSON.stringify(TOKEN)}, baseUrl: ${JSON.stringify(baseUrl)}, maxRetries: 0, timeoutMs: 5000, ...options });
+const seen = {};
+for (const id of ${JSON.stringify(Object.keys(answers))}) seen[id] = await outcome(client(), id);
+seen.timeout = await outcome(client({ timeoutMs: 200 }), 'stall-timeout');
+const controller = new AbortController();
+setTimeout(() => controller.abort(), 200);
+seen.abort = await client().deleteAgent('stall-abort', { signal: controller.signal }).catch((e) => e.code);
+seen.undiciLoaded = globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined;
+console.log(JSON.stringify(seen));
+await new Promise((resolve) => setTimeout(resolve, 1500));
+`;
+
+test('before anything loads undici, requests go through node:http: the same answers, and a timeout or an abort closes the connection', async () => {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', child(baseUrl)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const line = await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => {
+      output += d;
+      if (output.includes('\n')) resolve(output.split('\n')[0]);
+    });
+    proc.on('exit', (code) => reject(new Error(`the child exited (${code}) before it said anything: ${output}`)));
+  });
+  const seenAt = performance.now();
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  const seen = JSON.parse(line);
+  assert.equal(seen.undiciLoaded, false, 'something loaded undici in the child');
+  // Closed while the child still runs (it waits 1.5 s), so by the client, not by the exit.
+  for (const id of ['stall-timeout', 'stall-abort']) {
+    for (let i = 0; i < 100 && stalled.get(id)?.closedAt == null; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(stalled.get(id)?.closedAt != null && stalled.get(id).closedAt < seenAt + 1000, `${id}: the connection is still open`);
+  }
+  assert.equal(seen.timeout.code, 'TIMEOUT');
+  assert.equal(seen.abort, 'ABORTED');
+  for (const id of Object.keys(answers)) {
+    assert.deepEqual(seen[id], await outcome(viaFetch(), id), `node:http, ${id}: not what a fetch reads`);
+    if (expected[id]) assert.deepEqual(seen[id], expected[id], `node:http, ${id}`);
+  }
+  await exited;
 });
