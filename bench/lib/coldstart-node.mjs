@@ -5,7 +5,8 @@
 // (robust to the machine's load drifting during the run: each pair ran back to back), next to
 // the difference of the medians, and the inter-quartile range of the pair differences.
 // The yardstick of what any package costs: a one-line package imported by name the same way,
-// then the bare fetch. Every child runs in bench/.out/cold/, whose node_modules holds that
+// then the bare fetch. The floor of the client's own way (no undici loaded yet): a bare
+// node:http request. Every child runs in bench/.out/cold/, whose node_modules holds that
 // package and talkover-client (a link to the repository), so both resolve alike.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,23 @@ if (!body.success) process.exit(2);
 console.log(JSON.stringify({ firstCallMs: t2 - t0, importMs: 0 }));
 `;
 const packageCode = (url, token, id) => bareCode(url, token, id, "await import('one-line');");
+// The client's way in a process where nothing has loaded undici (src/js/node-exchange.js), bare.
+const httpCode = (url, token, id) => `
+const t0 = performance.now();
+const http = process.getBuiltinModule('node:http');
+const body = await new Promise((resolve, reject) => {
+  const req = http.request(${JSON.stringify(`${url}/api/v1/agents/${id}`)}, { method: 'DELETE', headers: { authorization: ${JSON.stringify(`Bearer ${token}`)} } }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+  });
+  req.on('error', reject);
+  req.end();
+});
+const t2 = performance.now();
+if (!body.success) process.exit(2);
+console.log(JSON.stringify({ firstCallMs: t2 - t0, importMs: 0 }));
+`;
 
 /** bench/.out/cold/node_modules: `one-line` (one export, ESM, `exports` like ours) and a link to this package. */
 function prepare() {
@@ -62,15 +80,15 @@ export function pairDeltas(a, b) {
 
 export async function measureNodeColdStart(emu, { runs = 15 } = {}) {
   prepare();
-  await emu.admin.reset(3 * runs + 10);
+  await emu.admin.reset(4 * runs + 10);
   await emu.admin.setLatency(0);
   let k = 0;
   const id = () => `bench-agent-${String(++k).padStart(6, '0')}`;
-  const res = { talkover: [], fetch: [], package: [] };
-  const code = { talkover: clientCode, fetch: bareCode, package: packageCode };
+  const res = { talkover: [], fetch: [], package: [], http: [] };
+  const code = { talkover: clientCode, fetch: bareCode, package: packageCode, http: httpCode };
   runChild(bareCode(emu.url, emu.token, id())); // untimed: page cache warm-up for node itself
   for (let i = 0; i < runs; i++) {
-    for (const mode of i % 2 ? ['fetch', 'package', 'talkover'] : ['talkover', 'package', 'fetch']) {
+    for (const mode of i % 2 ? ['fetch', 'http', 'package', 'talkover'] : ['talkover', 'package', 'http', 'fetch']) {
       res[mode].push(runChild(code[mode](emu.url, emu.token, id())));
     }
   }
@@ -88,6 +106,9 @@ export async function measureNodeColdStart(emu, { runs = 15 } = {}) {
     // The yardstick: a one-line package then the fetch, vs the fetch; and talkover vs it.
     packageDeltaMs: pairDeltas(first('package'), first('fetch')).median,
     overPackageMs: pairDeltas(first('talkover'), first('package')),
+    // The floor of the client's way here: a bare node:http request; and talkover vs it.
+    httpDeltaMs: pairDeltas(first('http'), first('fetch')).median,
+    overHttpMs: pairDeltas(first('talkover'), first('http')),
     samples: { talkover: res.talkover.map((r) => r.firstCallMs), fetch: res.fetch.map((r) => r.firstCallMs) },
   };
 }

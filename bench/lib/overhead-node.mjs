@@ -81,10 +81,11 @@ export async function measureNodeOverhead(emu, { n = 3000, warm = 300, size = 50
   const state = await emu.admin.state();
   emulator.check = { requests: stats.requests, agentsLeft: state.agents.filter((a) => a.id.startsWith('bench-agent-')).length };
 
-  // 1b. Attribution: the same bare call rebuilt step by step the way the client's transport
-  // does it (fetch(url, init) with a plain headers object, res.text() + JSON.parse, then an
+  // 1b. Attribution: the same bare call rebuilt step by step the way a fetch-based client does
+  // it (fetch(url, init) with a plain headers object, res.text() + JSON.parse, then an
   // AbortController signal with a setTimeout per attempt and a Promise.race), each against the
-  // bare fetch, interleaved.
+  // bare fetch, interleaved; then the way this client sends in Node (undici's dispatcher), bare,
+  // against the fetch and against the client.
   const headers = { Authorization: auth.Authorization, Accept: 'application/json' };
   const viaRequest = async (id) => {
     const res = await fetch(`${emu.url}/api/v1/agents/${id}`, { method: 'DELETE', headers });
@@ -103,13 +104,28 @@ export async function measureNodeOverhead(emu, { n = 3000, warm = 300, size = 50
       clearTimeout(timer);
     }
   };
+  // The floor of the way the client sends in Node (src/js/node-exchange.js): the same request
+  // handed straight to undici's global dispatcher, its body collected and parsed.
+  const { origin } = new URL(emu.url);
+  const viaDispatcher = (id) => new Promise((resolve, reject) => {
+    const chunks = [];
+    globalThis[Symbol.for('undici.globalDispatcher.1')].dispatch({ origin, path: `/api/v1/agents/${id}`, method: 'DELETE', headers: ['authorization', auth.Authorization, 'accept', 'application/json'] }, {
+      onConnect() {},
+      onHeaders: () => true,
+      onData: (chunk) => chunks.push(chunk) > 0,
+      onComplete: () => resolve(JSON.parse(Buffer.concat(chunks).toString())),
+      onError: reject,
+    });
+  });
   const small = { n: Math.min(n, 1500), warm: 100, size };
-  await emu.admin.reset(6 * (small.n + small.warm) + 10);
+  await emu.admin.reset(8 * (small.n + small.warm) + 10);
   k = 0;
   const attribution = {
     requestAndText: await compare(viaRequest, bare, { ...small, nextId }),
     plusAbortTimer: await compare(viaRequestAbort, bare, { ...small, nextId }),
     talkover: await compare(talkover, bare, { ...small, nextId }),
+    dispatcherVsFetch: await compare(viaDispatcher, bare, { ...small, nextId }),
+    talkoverVsDispatcher: await compare(talkover, viaDispatcher, { ...small, nextId }),
   };
 
   // 2. retell-sdk (and talkover-client, for the same yardstick) vs bare fetch against a trivial server.
