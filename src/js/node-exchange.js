@@ -16,21 +16,21 @@ const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 // Node's fetch is a JS function that loads undici from there on first use (Node 20 to 24).
 const NODE_FETCH_SOURCE = "require('internal/deps/undici/undici')";
 
-let seenFetch;
-let seenIsNodes = false;
-
 /**
- * Whether the global fetch is Node's own. Without process.getBuiltinModule (Node 20 before
- * 20.16) the answer is no: node:http, and a coded answer's decoder, would be out of reach.
+ * Node's own fetch, as the global fetch was when this module loaded (a wrapper installed later
+ * is a different function, however it presents itself); undefined if it was not Node's then.
+ * Without process.getBuiltinModule (Node 20 before 20.16) node:http and the decoder of a coded
+ * answer are out of reach: fetch it is.
  */
-function nodesOwnFetch() {
-  const fetchFn = globalThis.fetch;
-  if (fetchFn !== seenFetch) {
-    seenFetch = fetchFn;
-    seenIsNodes = typeof fetchFn === 'function' && Function.prototype.toString.call(fetchFn).includes(NODE_FETCH_SOURCE);
+const nodesFetch = (() => {
+  try {
+    const fetchFn = globalThis.fetch;
+    const own = typeof fetchFn === 'function' && Function.prototype.toString.call(fetchFn).includes(NODE_FETCH_SOURCE);
+    return own && typeof process.getBuiltinModule === 'function' ? fetchFn : undefined;
+  } catch {
+    return undefined;
   }
-  return seenIsNodes && typeof process.getBuiltinModule === 'function';
-}
+})();
 
 export class NodeExchange {
   #fetch;
@@ -46,7 +46,7 @@ export class NodeExchange {
   /** Sends the request, resolves to its answer; rejects when no answer came (a network error). */
   send(method, url, token) {
     const dispatcher = globalThis[GLOBAL_DISPATCHER];
-    if (this.#fetch || !nodesOwnFetch() || (dispatcher !== undefined && typeof dispatcher?.dispatch !== 'function')) {
+    if (this.#fetch || globalThis.fetch !== nodesFetch || !nodesFetch || (dispatcher !== undefined && typeof dispatcher?.dispatch !== 'function')) {
       return this.#viaFetch(method, url, token);
     }
     return new Promise((resolve, reject) => {
@@ -82,9 +82,11 @@ export class NodeExchange {
 // No accept-encoding: nothing to decompress (a coded answer anyway is decoded, see node-reader.js).
 const headers = (token) => ['authorization', `Bearer ${token}`, 'accept', 'application/json', 'user-agent', 'node'];
 
+/** The request to undici's dispatcher; every option given, none read through Object.prototype. */
 function viaDispatcher(dispatcher, method, url, token, reader) {
   const { origin, pathname, search } = new URL(url);
-  dispatcher.dispatch({ origin, path: pathname + search, method, headers: headers(token) }, reader);
+  const options = { __proto__: null, origin, path: pathname + search, method, headers: headers(token), body: null, upgrade: null, maxRedirections: 0 };
+  dispatcher.dispatch(options, reader);
 }
 
 /** The request through node:http(s) and its global agent; `reader` hears what undici would tell it. */
@@ -101,6 +103,10 @@ function viaHttp(method, url, token, reader) {
     res.on('close', () => res.complete || reader.onError(new Error('the connection closed before the answer ended')));
   });
   req.on('error', (error) => reader.onError(error));
+  req.on('upgrade', (res, socket) => {
+    socket.destroy();
+    reader.onError(new Error('an upgrade nobody asked for'));
+  });
   reader.onConnect(() => req.destroy());
   req.end();
 }

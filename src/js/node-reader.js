@@ -1,14 +1,17 @@
 // How Node's requests (node-exchange.js) read an answer, whichever way it came: the head's few
-// headers, the body up to BODY_CAP, decoded from a content coding as fetch would, then read by
-// response.js. Its methods are undici's request handler (the shape undici 5 to 7 all take); the
-// node:http way calls the same ones.
+// headers, the body up to BODY_CAP, decoded from its content codings as fetch would, then read
+// by response.js. Its methods are undici's request handler (the shape undici 5 to 7 all take);
+// the node:http way calls the same ones.
 
 import { BODY_CAP, answered, isRedirect } from './response.js';
 
 const decoder = new TextDecoder();
-// The headers an answer is read by (response.js's `head`, the body's length and coding).
+// The headers an answer is read by (response.js's `head`, the body's length and codings).
 const WANTED = new Set(['content-length', 'content-encoding', 'x-request-id', 'request-id', 'cf-ray', 'retry-after']);
 const latin1 = (b) => (typeof b === 'string' ? b : b.toString('latin1'));
+// Answers settled at their head, their connection closed: a redirect (never read) and a 205 (no
+// body, whatever follows). A 204 ends by itself.
+const bodiless = (status) => isRedirect(status) || status === 205;
 
 /** Reads one answer for `exchange` (a NodeExchange), settling `resolve` or `reject`. */
 export class Reader {
@@ -18,6 +21,7 @@ export class Reader {
     this.resolve = resolve;
     this.reject = reject;
     this.abort = null;
+    // Settled, or the whole body is in (then only its decoding can still fail).
     this.done = false;
     this.status = 0;
     this.headers = new Map();
@@ -32,7 +36,11 @@ export class Reader {
 
   onHeaders(status, rawHeaders) {
     // An informational 1xx: the answer follows.
-    if (status < 200) return true;
+    if (status >= 100 && status < 200) return true;
+    if (!(Number.isInteger(status) && status >= 200 && status <= 999)) {
+      this.onError(new Error(`an invalid status line (${status})`));
+      return false;
+    }
     this.status = status;
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
       const name = latin1(rawHeaders[i]).toLowerCase();
@@ -40,7 +48,8 @@ export class Reader {
       const value = latin1(rawHeaders[i + 1]);
       this.headers.set(name, this.headers.has(name) ? `${this.headers.get(name)}, ${value}` : value);
     }
-    if (Number(this.header('content-length')) > BODY_CAP) this.finish(null);
+    if (bodiless(status)) this.finish('');
+    else if (Number(this.header('content-length')) > BODY_CAP) this.finish(null);
     return !this.done;
   }
 
@@ -53,15 +62,15 @@ export class Reader {
   }
 
   onComplete() {
-    try {
-      this.finish(this.text());
-    } catch (error) {
-      // A coded body that does not decode.
-      this.onError(error);
-    }
+    if (this.done) return;
+    this.done = true;
+    const body = Buffer.concat(this.chunks);
+    this.chunks = [];
+    decoded(body, this.header('content-encoding')).then((text) => this.settle(text), this.reject);
   }
 
   onError(error) {
+    if (this.done) return;
     this.done = true;
     this.reject(error);
   }
@@ -70,39 +79,45 @@ export class Reader {
     return this.headers.get(name) || null;
   }
 
-  /** Settles with the answer, `text` its body (null: over BODY_CAP); stops reading on. */
+  /** Settles at once with `text` as the body (null: over BODY_CAP), and stops the reading. */
   finish(text) {
     if (this.done) return false;
     this.done = true;
-    this.resolve(answered(this.status, (name) => this.header(name), text, this.token));
-    if (text === null) this.abort?.();
+    this.settle(text);
+    this.abort?.();
     return false;
   }
 
-  /** The body as text, decoded from its content coding first; null when that is over BODY_CAP. */
-  text() {
-    if (isRedirect(this.status)) return '';
-    let body = Buffer.concat(this.chunks);
-    const coding = this.header('content-encoding');
-    if (coding) body = decoded(body, coding);
-    return body === null ? null : decoder.decode(body);
+  settle(text) {
+    this.resolve(answered(this.status, (name) => this.header(name), text, this.token));
   }
 }
 
-/** `body` decoded from `coding` (gzip, deflate, br; others as they are), as fetch would. */
-function decoded(body, coding) {
+/**
+ * `body` as text, decoded from its content `codings` first as fetch does: gzip, deflate (zlib or
+ * raw) and br; none at all when one is unknown; more than five refused. Resolves null when the
+ * decoded body is over BODY_CAP. Asynchronous (zlib's thread pool), so a deadline still fires.
+ */
+async function decoded(body, codings) {
+  const names = codings === null || body.length === 0 ? [] : codings.toLowerCase().split(',').map((c) => c.trim());
+  if (names.length > 5) throw new Error('too many content codings');
+  if (!names.every((name) => DECODERS.has(name))) return decoder.decode(body);
   const zlib = process.getBuiltinModule('node:zlib');
-  for (const c of coding.toLowerCase().split(',').reverse()) {
-    const name = c.trim();
-    // deflate: zlib-wrapped as the RFC says, or raw as some servers send it.
-    const how = name === 'gzip' || name === 'x-gzip' ? 'gunzipSync' : name === 'br' ? 'brotliDecompressSync' : name !== 'deflate' ? null : (body[0] & 0x0f) === 0x08 ? 'inflateSync' : 'inflateRawSync';
-    if (!how) continue;
+  for (const name of names.reverse()) {
+    const how = name === 'deflate' && (body[0] & 0x0f) !== 0x08 ? 'inflateRaw' : DECODERS.get(name);
+    // A truncated stream gives what it holds, as fetch's decoders do.
+    const finishFlush = how === 'brotliDecompress' ? zlib.constants.BROTLI_OPERATION_FLUSH : zlib.constants.Z_SYNC_FLUSH;
     try {
-      body = zlib[how](body, { maxOutputLength: BODY_CAP });
+      body = await new Promise((resolve, reject) => {
+        zlib[how](body, { maxOutputLength: BODY_CAP, finishFlush }, (error, out) => (error ? reject(error) : resolve(out)));
+      });
     } catch (error) {
       if (error?.code === 'ERR_BUFFER_TOO_LARGE') return null;
       throw error;
     }
   }
-  return body;
+  return decoder.decode(body);
 }
+
+// deflate is zlib-wrapped as the RFC says, or raw as some servers send it (decoded() tells).
+const DECODERS = new Map([['gzip', 'gunzip'], ['x-gzip', 'gunzip'], ['deflate', 'inflate'], ['br', 'brotliDecompress']]);

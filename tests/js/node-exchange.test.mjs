@@ -36,15 +36,26 @@ const answers = {
   'not-json': () => [200, { 'content-type': 'text/html' }, '<html>maintenance</html>'],
   'two-request-ids': () => [200, { ...json, 'x-request-id': ['req_a', 'req_b'] }, deleted],
   'no-content': () => [204, {}, ''],
+  // What the review of the Node way found (each differed from fetch before its fix):
+  'empty-gzip-204': () => [204, { 'content-encoding': 'gzip' }, ''],
+  'empty-gzip-429': () => [429, { ...json, 'content-encoding': 'gzip', 'retry-after': '3', 'x-request-id': 'req_e' }, ''],
+  'gzip-without-trailer': () => [200, { ...json, 'content-encoding': 'gzip' }, zlib.gzipSync(deleted).subarray(0, -8)],
+  'gzip-then-identity': () => [200, { ...json, 'content-encoding': 'gzip, identity' }, zlib.gzipSync(deleted)],
+  'six-codings': () => [200, { ...json, 'content-encoding': 'gzip, gzip, gzip, gzip, gzip, gzip' }, [1, 2, 3, 4, 5, 6].reduce((b) => zlib.gzipSync(b), Buffer.from(deleted))],
+  'redirect-endless-body': () => [302, { location: '/api/v1/agents/plain', 'content-length': '100' }, ''],
+  'redirect-to-plain': () => [302, { location: '/api/v1/agents/plain' }, ''],
 };
 
 let server;
 let baseUrl;
 // When the connection of each request never answered closed (null while open), by agent id.
 const stalled = new Map();
+// How many requests each agent id got.
+const hits = new Map();
 before(async () => {
   server = http.createServer((req, res) => {
     const id = req.url.split('/').pop();
+    hits.set(id, (hits.get(id) ?? 0) + 1);
     // Never answered: the client's timeout or the caller's abort has to cancel it.
     if (id.startsWith('stall')) {
       const entry = { closedAt: null };
@@ -92,8 +103,11 @@ const expected = {
   'rate-limited': { code: 'RATE_LIMITED', status: 429, requestId: 'req_429', retryAfterMs: 7000, retryable: true },
   redirect: { code: 'HTTP_ERROR', status: 302, requestId: null, retryAfterMs: null, retryable: false },
   'not-json': { code: 'INVALID_RESPONSE', status: 200, requestId: null, retryAfterMs: null, retryable: false },
+  'empty-gzip-429': { code: 'RATE_LIMITED', status: 429, requestId: 'req_e', retryAfterMs: 3000, retryable: true },
+  'six-codings': { code: 'NETWORK_ERROR', status: null, requestId: null, retryAfterMs: null, retryable: true },
+  'redirect-endless-body': { code: 'HTTP_ERROR', status: 302, requestId: null, retryAfterMs: null, retryable: false },
 };
-for (const coded of ['gzip', 'x-gzip', 'deflate', 'deflate-raw', 'br', 'gzip-then-br']) {
+for (const coded of ['gzip', 'x-gzip', 'deflate', 'deflate-raw', 'br', 'gzip-then-br', 'gzip-without-trailer']) {
   expected[coded] = { result: { success: true, message: 'Agent deleted successfully', alreadyDeleted: false, requestId: null } };
 }
 
@@ -133,6 +147,22 @@ async function watchingDispatches(fn, { refuse = false } = {}) {
 
 test('every answer reads the same straight through the dispatcher as through fetch', async () => {
   await sameAnswers(() => client(), "Node's own dispatcher");
+});
+
+test('an option planted on Object.prototype does not make the dispatcher follow a redirect', async () => {
+  const before = hits.get('plain') ?? 0;
+  // Loads undici (its global dispatcher), so the client sends through it.
+  await fetch('data:,x');
+  const ways = await watchingDispatches(async () => {
+    Object.prototype.maxRedirections = 2;
+    try {
+      await assert.rejects(client().deleteAgent('redirect-to-plain'), (e) => e.code === 'HTTP_ERROR' && e.status === 302);
+    } finally {
+      delete Object.prototype.maxRedirections;
+    }
+  });
+  assert.deepEqual(ways, ['direct']);
+  assert.equal(hits.get('plain') ?? 0, before, 'the redirect was followed');
 });
 
 test("with Node's own fetch the client sends to the global dispatcher itself; a custom fetch is called, with a signal", async () => {
