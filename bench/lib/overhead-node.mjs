@@ -118,7 +118,7 @@ export async function measureNodeOverhead(emu, { n = 3000, warm = 300, size = 50
     });
   });
   const small = { n: Math.min(n, 1500), warm: 100, size };
-  await emu.admin.reset(8 * (small.n + small.warm) + 10);
+  await emu.admin.reset(10 * (small.n + small.warm) + 10);
   k = 0;
   const attribution = {
     requestAndText: await compare(viaRequest, bare, { ...small, nextId }),
