@@ -66,7 +66,9 @@ export class Reader {
     this.done = true;
     const body = Buffer.concat(this.chunks);
     this.chunks = [];
-    decoded(body, this.header('content-encoding')).then((text) => this.settle(text), this.reject);
+    const codings = this.header('content-encoding');
+    if (codings === null || body.length === 0) return this.settle(decoder.decode(body));
+    decoded(body, codings).then((text) => this.settle(text), this.reject);
   }
 
   onError(error) {
@@ -99,7 +101,7 @@ export class Reader {
  * decoded body is over BODY_CAP. Asynchronous (zlib's thread pool), so a deadline still fires.
  */
 async function decoded(body, codings) {
-  const names = codings === null || body.length === 0 ? [] : codings.toLowerCase().split(',').map((c) => c.trim());
+  const names = codings.toLowerCase().split(',').map((c) => c.trim());
   if (names.length > 5) throw new Error('too many content codings');
   if (!names.every((name) => DECODERS.has(name))) return decoder.decode(body);
   const zlib = process.getBuiltinModule('node:zlib');
