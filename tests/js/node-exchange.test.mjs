@@ -5,10 +5,13 @@
 // dispatcher Node 24 ships (undici 7, from npm) is held to the same table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { TalkoverClient } from 'talkover-client';
 
 const TOKEN = 'talq_exchange_test_0123456789';
@@ -268,4 +271,43 @@ test('before anything loads undici, requests go through node:http: the same answ
     if (expected[id]) assert.deepEqual(seen[id], expected[id], `node:http, ${id}`);
   }
   await exited;
+});
+
+// Over TLS, as every real deployment: a child that trusts the test certificate
+// (tests/support/tls-cert.pem, for 127.0.0.1, valid to 2126) sends through node:https, then
+// (once it has loaded undici) through the dispatcher, then through a custom fetch.
+test('https: each way reaches a TLS server and reads its answer', async () => {
+  const tls = { key: readFileSync(new URL('../support/tls-key.pem', import.meta.url)), cert: readFileSync(new URL('../support/tls-cert.pem', import.meta.url)) };
+  const seen = [];
+  const secure = https.createServer(tls, (req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.socket.encrypted === true}`);
+    res.writeHead(200, { ...json, 'x-request-id': `req_tls_${seen.length}` });
+    res.end(deleted);
+  });
+  await new Promise((resolve) => secure.listen(0, '127.0.0.1', resolve));
+  const url = `https://127.0.0.1:${secure.address().port}`;
+  const code = `
+const { TalkoverClient } = await import('talkover-client');
+const options = { token: ${JSON.stringify(TOKEN)}, baseUrl: ${JSON.stringify(url)}, maxRetries: 0, timeoutMs: 5000 };
+const ids = [];
+ids.push((await new TalkoverClient(options).deleteAgent('a')).requestId);
+const before = globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined;
+await fetch('data:,loads-undici');
+ids.push((await new TalkoverClient(options).deleteAgent('b')).requestId);
+ids.push((await new TalkoverClient({ ...options, fetch: (u, i) => fetch(u, i) }).deleteAgent('c')).requestId);
+console.log(JSON.stringify({ ids, before }));`;
+  try {
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../support/tls-cert.pem', import.meta.url)) } });
+    let out = '';
+    proc.stdout.on('data', (d) => (out += d));
+    const exitCode = await new Promise((resolve) => proc.on('exit', resolve));
+    assert.equal(exitCode, 0, out);
+    const { ids, before } = JSON.parse(out.trim().split('\n').pop());
+    assert.equal(before, false, 'undici was loaded before the first request');
+    assert.deepEqual(ids, ['req_tls_1', 'req_tls_2', 'req_tls_3']);
+    assert.deepEqual(seen, ['DELETE /api/v1/agents/a true', 'DELETE /api/v1/agents/b true', 'DELETE /api/v1/agents/c true']);
+  } finally {
+    secure.closeAllConnections();
+    await new Promise((resolve) => secure.close(resolve));
+  }
 });
