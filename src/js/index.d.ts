@@ -49,7 +49,12 @@ export interface TalkoverClientOptions {
   timeoutMs?: number;
   /** Retries of transient failures, default 2 (0..10). */
   maxRetries?: number;
-  /** A `fetch` to use instead of the global one; called as `fetch(url, init)`. */
+  /**
+   * A `fetch` to use instead of the global one; called as `fetch(url, init)`, with
+   * `redirect: 'manual'` and a `signal` in `init`. Without it, Node sends through the transport
+   * under its own fetch (undici's global dispatcher, or `node:http` before undici is loaded),
+   * and calls a global fetch that has been replaced; other runtimes call the global fetch.
+   */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Allow a browser page to send the token to a non-loopback `baseUrl` (default false). */
   allowBrowser?: boolean;
