@@ -39,6 +39,7 @@ const answers = {
   'not-json': () => [200, { 'content-type': 'text/html' }, '<html>maintenance</html>'],
   'two-request-ids': () => [200, { ...json, 'x-request-id': ['req_a', 'req_b'] }, deleted],
   'no-content': () => [204, {}, ''],
+  'reset-content': () => [205, {}, ''],
   // What the review of the Node way found (each differed from fetch before its fix):
   'empty-gzip-204': () => [204, { 'content-encoding': 'gzip' }, ''],
   'empty-gzip-429': () => [429, { ...json, 'content-encoding': 'gzip', 'retry-after': '3', 'x-request-id': 'req_e' }, ''],
