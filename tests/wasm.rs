@@ -129,13 +129,19 @@ extern "C" {
 // fetch-exchange.js, response.js and secret.js next to it.
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/fetch-exchange.js")]
 extern "C" {
-    /// One attempt's request through fetch: `new FetchExchange(fetch)`.
+    /// One attempt's request through fetch.
     type FetchExchange;
     #[wasm_bindgen(constructor)]
-    fn new(fetch: &Function) -> FetchExchange;
+    fn new() -> FetchExchange;
     /// Resolves to the answer, `[status, requestId, retryAfter, kind, body]`.
     #[wasm_bindgen(method)]
-    fn send(this: &FetchExchange, method: &str, url: &str, token: &str) -> Promise;
+    fn send(
+        this: &FetchExchange,
+        fetch: &Function,
+        method: &str,
+        url: &str,
+        token: &str,
+    ) -> Promise;
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/response.js")]
@@ -175,7 +181,7 @@ async fn a_fetch_exchange_reads_the_runtimes_response_and_redacts_it() {
          { status: 429, headers: { 'x-request-id': 'req_1', 'retry-after': '3' } })",
     );
     let url = "https://example.test/api/v1/agents/a";
-    let send = FetchExchange::new(&fetch).send("DELETE", url, "talq_x1");
+    let send = FetchExchange::new().send(&fetch, "DELETE", url, "talq_x1");
     let answer = settle(send).await.expect("an answer");
     let field = |i: u32| Reflect::get_u32(&answer, i).unwrap();
     assert_eq!(field(0), 429);

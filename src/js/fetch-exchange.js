@@ -5,24 +5,19 @@
 import { BODY_CAP, EMPTY, NOT_A_RESPONSE, REDIRECTED, answered, head, isRedirect } from './response.js';
 
 export class FetchExchange {
-  #fetch;
   #controller = new AbortController();
 
-  /** `fetchFn`: the caller's fetch, or undefined for the global one. */
-  constructor(fetchFn) {
-    this.#fetch = fetchFn;
-  }
-
   /**
-   * Sends the request, resolves to its answer; rejects when no answer came (a network error).
-   * Null-prototype objects: no setter planted on Object.prototype sees the Authorization header,
-   * and fetch reads no option (body, credentials...) from there.
+   * Sends the request through `fetchFn` (the caller's fetch, or undefined for the global one),
+   * resolves to its answer; rejects when no answer came (a network error). Null-prototype
+   * objects: no setter planted on Object.prototype sees the Authorization header, and fetch
+   * reads no option (body, credentials...) from there.
    */
-  send(method, url, token) {
+  send(fetchFn, method, url, token) {
     const headers = { __proto__: null, Authorization: `Bearer ${token}`, Accept: 'application/json' };
     const init = { __proto__: null, method, headers, redirect: 'manual', signal: this.#controller.signal };
-    const response = this.#fetch ? this.#fetch(url, init) : fetch(url, init);
-    return Promise.resolve(response).then((r) => receive(r, token, !this.#fetch));
+    const response = fetchFn ? fetchFn(url, init) : fetch(url, init);
+    return Promise.resolve(response).then((r) => receive(r, token, !fetchFn));
   }
 
   /** Frees the connection of a request nobody waits for any more. */

@@ -7,8 +7,8 @@ import { FetchExchange } from './fetch-exchange.js';
 import { ABORTED, NETWORK, TIMEOUT } from './response.js';
 
 /**
- * How an attempt's request goes out and is cancelled: `new Exchange(fetchFn)`, then
- * `send(method, url, token)` (a promise of the answer, see response.js) and `cancel()`.
+ * How an attempt's request goes out and is cancelled: `new Exchange()`, then
+ * `send(fetchFn, method, url, token)` (a promise of the answer, see response.js) and `cancel()`.
  */
 let Exchange = FetchExchange;
 
@@ -26,7 +26,7 @@ export function exchangeWith(kind) {
 export function attempt(fetchFn, request, signal) {
   const [timeoutMs, method, url, token] = request.split('\n');
   if (aborted(signal)) return Promise.resolve(packed([null, null, null, ABORTED, null, null]));
-  const exchange = new Exchange(fetchFn);
+  const exchange = new Exchange();
   return new Promise((resolve) => {
     let done = false;
     // The first of: the response read, the timeout, the caller's abort. One promise, no race.
@@ -47,7 +47,7 @@ export function attempt(fetchFn, request, signal) {
     const timer = setTimeout(finish, Number(timeoutMs), TIMEOUT);
     if (signal) onAbort(signal, abort);
     try {
-      exchange.send(method, url, token).then(finish, failed);
+      exchange.send(fetchFn, method, url, token).then(finish, failed);
     } catch (error) {
       failed(error);
     }

@@ -33,21 +33,18 @@ const nodesFetch = (() => {
 })();
 
 export class NodeExchange {
-  #fetch;
   #fallback = null;
   #abort = null;
   #cancelled = false;
 
-  /** `fetchFn`: the caller's fetch (then this is a FetchExchange), or undefined. */
-  constructor(fetchFn) {
-    this.#fetch = fetchFn;
-  }
-
-  /** Sends the request, resolves to its answer; rejects when no answer came (a network error). */
-  send(method, url, token) {
+  /**
+   * Sends the request (through `fetchFn` if the caller gave one), resolves to its answer;
+   * rejects when no answer came (a network error).
+   */
+  send(fetchFn, method, url, token) {
     const dispatcher = globalThis[GLOBAL_DISPATCHER];
-    if (this.#fetch || globalThis.fetch !== nodesFetch || !nodesFetch || (dispatcher !== undefined && typeof dispatcher?.dispatch !== 'function')) {
-      return this.#viaFetch(method, url, token);
+    if (fetchFn || globalThis.fetch !== nodesFetch || !nodesFetch || (dispatcher !== undefined && typeof dispatcher?.dispatch !== 'function')) {
+      return this.#viaFetch(fetchFn, method, url, token);
     }
     return new Promise((resolve, reject) => {
       const reader = new Reader(this, token, resolve, reject);
@@ -55,14 +52,14 @@ export class NodeExchange {
       else viaDispatcher(dispatcher, method, url, token, reader);
     }).catch((error) => {
       // A request undici would not send (it never went out): fetch, which says why.
-      if (error?.code === 'UND_ERR_INVALID_ARG' && !this.#cancelled) return this.#viaFetch(method, url, token);
+      if (error?.code === 'UND_ERR_INVALID_ARG' && !this.#cancelled) return this.#viaFetch(undefined, method, url, token);
       throw error;
     });
   }
 
-  #viaFetch(method, url, token) {
-    this.#fallback = new FetchExchange(this.#fetch);
-    return this.#fallback.send(method, url, token);
+  #viaFetch(fetchFn, method, url, token) {
+    this.#fallback = new FetchExchange();
+    return this.#fallback.send(fetchFn, method, url, token);
   }
 
   /** Frees the connection of a request nobody waits for any more. */
