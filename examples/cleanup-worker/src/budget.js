@@ -9,6 +9,11 @@ import { INT_VARS } from './config.js';
 /** The reason of a result, and the error code, for work that did not fit the budget. */
 export const BUDGET_REASON = 'SUBREQUEST_BUDGET';
 
+/** The result of an agent the budget left no room to start (send it again). */
+export function budgetSkip(agentId) {
+  return { agentId, outcome: 'skipped', reason: BUDGET_REASON, unpublished: false, backup: null, error: null };
+}
+
 // Requests per attempt that one agent of client.cleanupAgents may need (the client README's
 // "Agent cleanup"): read; a dry run then counts active calls (one request per active status,
 // 3); a real run backs up the trainings, and with `unpublish` counts calls (3), unpublishes,

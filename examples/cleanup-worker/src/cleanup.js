@@ -3,7 +3,7 @@
 // at the worst case of every step of every agent (retries, the restore of a failed delete and
 // the reads after lost answers included), so an agent is only started when it can be finished. Ids that do not fit are
 // `skipped` with reason SUBREQUEST_BUDGET and listed in `remaining`, never dropped.
-import { BUDGET_REASON } from './budget.js';
+import { BUDGET_REASON, budgetSkip } from './budget.js';
 import { stripError } from './errors.js';
 
 /** The report: `{ deleted, skipped, failed, planned, results, remaining }`, results in input order. */
@@ -56,10 +56,6 @@ function publicResult(r, meter) {
   if (meter.refused > 0 && line.reason === 'ABORTED') line.reason = BUDGET_REASON;
   const backup = r.backup ? { agent: r.backup.agent ?? null, trainings: r.backup.trainings ?? null } : null;
   return { ...line, backup, error };
-}
-
-function budgetSkip(agentId) {
-  return { agentId, outcome: 'skipped', reason: BUDGET_REASON, unpublished: false, backup: null, error: null };
 }
 
 function summarize(results) {

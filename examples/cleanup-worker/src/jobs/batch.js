@@ -9,7 +9,7 @@
 // lines are written once per pass under a fixed key, so a re-run overwrites, never adds.
 import { makeClient } from '../client.js';
 import { DAY_MS, intSetting } from '../config.js';
-import { BUDGET_REASON } from '../budget.js';
+import { BUDGET_REASON, budgetSkip } from '../budget.js';
 import { resultLine } from '../cleanup.js';
 import { pad } from './record.js';
 
@@ -78,17 +78,11 @@ async function runClient(env, record, job, { n, ids, batchIds, fresh }) {
     // worst case per agent is larger); the rest waits for the next pass, never cut off mid-agent.
     const fit = meter.agentsThatFit(job);
     const report = await client.cleanupAgents(ids.slice(0, fit), options);
-    report.results.push(...ids.slice(fit).map(notStarted));
+    report.results.push(...ids.slice(fit).map(budgetSkip));
     return { report, halted: stop.signal.aborted, recordError, reader: { client, signal: meter.signal } };
   } finally {
     stop.dispose();
   }
-}
-
-/** The result of an agent this pass had no budget to start. */
-function notStarted(agentId) {
-  const error = { code: BUDGET_REASON, message: 'Not started in this pass: it would not fit the SUBREQUEST_BUDGET.', status: null };
-  return { agentId, outcome: 'skipped', reason: BUDGET_REASON, unpublished: false, error };
 }
 
 /**
