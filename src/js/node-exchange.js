@@ -34,7 +34,7 @@ const nodesFetch = (() => {
 
 export class NodeExchange {
   #fallback = null;
-  #abort = null;
+  #reader = null;
   #cancelled = false;
 
   /**
@@ -43,13 +43,12 @@ export class NodeExchange {
    */
   send(fetchFn, method, url, token) {
     const dispatcher = globalThis[GLOBAL_DISPATCHER];
-    if (fetchFn || globalThis.fetch !== nodesFetch || !nodesFetch || (dispatcher !== undefined && typeof dispatcher?.dispatch !== 'function')) {
-      return this.#viaFetch(fetchFn, method, url, token);
-    }
+    const own = !fetchFn && nodesFetch !== undefined && globalThis.fetch === nodesFetch;
+    if (!own || (dispatcher !== undefined && typeof dispatcher?.dispatch !== 'function')) return this.#viaFetch(fetchFn, method, url, token);
     return new Promise((resolve, reject) => {
-      const reader = new Reader(this, token, resolve, reject);
-      if (dispatcher === undefined) viaHttp(method, url, token, reader);
-      else viaDispatcher(dispatcher, method, url, token, reader);
+      this.#reader = new Reader(token, resolve, reject);
+      if (dispatcher === undefined) viaHttp(method, url, token, this.#reader);
+      else viaDispatcher(dispatcher, method, url, token, this.#reader);
     }).catch((error) => {
       // A request undici would not send (it never went out): fetch, which says why.
       if (error?.code === 'UND_ERR_INVALID_ARG' && !this.#cancelled) return this.#viaFetch(undefined, method, url, token);
@@ -66,18 +65,13 @@ export class NodeExchange {
   cancel() {
     this.#cancelled = true;
     this.#fallback?.cancel();
-    this.#abort?.();
-  }
-
-  /** The request has its connection: keeps its `abort`, or calls it if cancelled already. */
-  connected(abort) {
-    this.#abort = abort;
-    if (this.#cancelled) abort();
+    this.#reader?.cancel();
   }
 }
 
-// No accept-encoding: nothing to decompress (a coded answer anyway is decoded, see node-reader.js).
-const headers = (token) => ['authorization', `Bearer ${token}`, 'accept', 'application/json', 'user-agent', 'node'];
+// No accept-encoding: nothing to decompress (a coded answer anyway is decoded, see
+// node-reader.js). Null prototype: undici and node:http read own keys only.
+const headers = (token) => ({ __proto__: null, authorization: `Bearer ${token}`, accept: 'application/json', 'user-agent': 'node' });
 
 /** The request to undici's dispatcher; every option given, none read through Object.prototype. */
 function viaDispatcher(dispatcher, method, url, token, reader) {
@@ -89,10 +83,7 @@ function viaDispatcher(dispatcher, method, url, token, reader) {
 /** The request through node:http(s) and its global agent; `reader` hears what undici would tell it. */
 function viaHttp(method, url, token, reader) {
   const { request } = process.getBuiltinModule(url.startsWith('https:') ? 'node:https' : 'node:http');
-  const pairs = headers(token);
-  const byName = { __proto__: null };
-  for (let i = 0; i < pairs.length; i += 2) byName[pairs[i]] = pairs[i + 1];
-  const req = request(url, { method, headers: byName }, (res) => {
+  const req = request(url, { method, headers: headers(token) }, (res) => {
     reader.onHeaders(res.statusCode, res.rawHeaders);
     res.on('data', (chunk) => reader.onData(chunk));
     res.on('end', () => reader.onComplete());

@@ -13,14 +13,14 @@ const latin1 = (b) => (typeof b === 'string' ? b : b.toString('latin1'));
 // body, whatever follows). A 204 ends by itself.
 const bodiless = (status) => isRedirect(status) || status === 205;
 
-/** Reads one answer for `exchange` (a NodeExchange), settling `resolve` or `reject`. */
+/** Reads one answer, settling `resolve` or `reject`; `cancel()` stops its request. */
 export class Reader {
-  constructor(exchange, token, resolve, reject) {
-    this.exchange = exchange;
+  constructor(token, resolve, reject) {
     this.token = token;
     this.resolve = resolve;
     this.reject = reject;
     this.abort = null;
+    this.cancelled = false;
     // Settled, or the whole body is in (then only its decoding can still fail).
     this.done = false;
     this.status = 0;
@@ -29,9 +29,16 @@ export class Reader {
     this.size = 0;
   }
 
+  /** The request has its connection: keeps its `abort`, or calls it if cancelled already. */
   onConnect(abort) {
     this.abort = abort;
-    this.exchange.connected(abort);
+    if (this.cancelled) abort();
+  }
+
+  /** Frees the connection of a request nobody waits for any more. */
+  cancel() {
+    this.cancelled = true;
+    this.abort?.();
   }
 
   onHeaders(status, rawHeaders) {
@@ -95,6 +102,9 @@ export class Reader {
   }
 }
 
+// deflate is zlib-wrapped as the RFC says, or raw as some servers send it (decoded() tells).
+const DECODERS = new Map([['gzip', 'gunzip'], ['x-gzip', 'gunzip'], ['deflate', 'inflate'], ['br', 'brotliDecompress']]);
+
 /**
  * `body` as text, decoded from its content `codings` first as fetch does: gzip, deflate (zlib or
  * raw) and br; none at all when one is unknown; more than five refused. Resolves null when the
@@ -120,6 +130,3 @@ async function decoded(body, codings) {
   }
   return decoder.decode(body);
 }
-
-// deflate is zlib-wrapped as the RFC says, or raw as some servers send it (decoded() tells).
-const DECODERS = new Map([['gzip', 'gunzip'], ['x-gzip', 'gunzip'], ['deflate', 'inflate'], ['br', 'brotliDecompress']]);
