@@ -132,14 +132,18 @@ if (!failed('overheadWorkerd')) {
 }
 if (!failed('attributionWorkerd')) {
   const a = results.attributionWorkerd;
-  const part = (label, r) => row(label, `${x(r.wallRatio)} (${us(r.perCallUs.mode)} vs ${us(r.perCallUs.bare)})`);
-  if (a.safe) part("  a hand-written fetch with an attempt's duties (signal+timer, Accept, manual, headers)", a.safe);
-  part('  where it goes (workerd, vs bare fetch): io.js attempt alone', a.attempt);
-  part('  ... one start()+next()+free() (2-4 µs hot), then the fetch', a.entry);
+  const part = (label, r) => row(label, `${x(r.wallRatio)} wall, ${x(r.cpuRatio)} CPU (${us(r.perCallUs.mode)} vs ${us(r.perCallUs.bare)})`);
+  row(`  where it goes (workerd, each part in a fresh workerd, ${a.reps} rounds of ${a.n})`, '');
+  part("  a hand-written fetch with an attempt's duties (signal+timer, Accept, manual, headers)", a.safe);
+  part('  ... io.js attempt alone (the client without its wasm)', a.attempt);
+  part('  ... one start()+next()+free(), then the fetch', a.entry);
   part('  ... the same five times over, then the fetch', a.entry5);
+  part('  ... twenty times over, then the fetch', a.entry20);
   part('  ... a trivial wasm export, then the fetch', a.trivial);
-  part('  ... the whole deleteAgent (same sub-run)', a.client);
-  if (a.safe) row('  the whole deleteAgent / that hand-written fetch', x(a.client.wallRatio / a.safe.wallRatio));
+  part('  ... the whole deleteAgent', a.client);
+  row('  the whole deleteAgent / that hand-written fetch', `${x(a.client.wallRatio / a.safe.wallRatio)} wall, ${x(a.client.cpuRatio / a.safe.cpuRatio)} CPU`);
+  const further = (a.entry20.perCallUs.mode - a.entry.perCallUs.mode) / 19;
+  row('  start()+next()+free(): the first after the wait / each further one / in a loop', `${sign(a.entry.perCallUs.mode - a.entry.perCallUs.bare)} / ${sign(further)} / ${a.hotUs.toFixed(1)} µs`);
 }
 // A cold-start figure: the median pair difference, its IQR, the medians, and `extra`.
 const coldRow = (figure, c, extra) =>

@@ -1,5 +1,5 @@
 // Where a workerd call's time goes: the client's parts, each in front of (or instead of) the
-// same bare fetch, timed inside one Worker in alternating blocks against the bare fetch alone.
+// same bare fetch, each mode and the bare fetch alone timed in a fresh workerd of its own.
 // Built from the sources (src/js and build/pkg, the shipped wasm) rather than the package, so
 // a part can run without the rest:
 //   safe        a hand-written fetch with the same duties as an attempt: an AbortController
@@ -9,12 +9,14 @@
 //   entry       one start() + next() + free() of a deleteAgent call (the wasm's start path,
 //               2 to 4 µs when hot), then the bare fetch
 //   entry5      the same five times over, then the bare fetch
+//   entry20     twenty times over: what one more costs after the first, against `hot`, the
+//               same in a loop with no I/O between
 //   trivial     a trivial wasm export (Cleanup.total()), then the bare fetch
 //   client      the whole deleteAgent
-import { DIST, ROOT, bundle, median } from './common.mjs';
-import { miniflare } from './workerd.mjs';
+import { DIST, ROOT, bundle } from './common.mjs';
+import { miniflare, workerdCpuSeconds } from './workerd.mjs';
 
-const MODES = ['safe', 'attempt', 'entry', 'entry5', 'trivial', 'client'];
+const MODES = ['safe', 'attempt', 'entry', 'entry5', 'entry20', 'trivial', 'client'];
 
 const source = `
 import wasmModule from '${DIST}/talkover_client_bg.wasm';
@@ -59,9 +61,16 @@ export default {
       attempt: (k) => attempt(null, '30000\\nDELETE\\n' + url(k) + '\\n' + env.TOKEN),
       entry: (k) => (entry(k, 1), bare(k)),
       entry5: (k) => (entry(k, 5), bare(k)),
+      entry20: (k) => (entry(k, 20), bare(k)),
       trivial: (k) => (cleanup.total(), bare(k)),
       client: (k) => client.deleteAgent(agentId(k)),
     };
+    if (mode === 'hot') {
+      entry(0, 2000);
+      const h0 = performance.now();
+      entry(0, n);
+      return Response.json({ us: ((performance.now() - h0) * 1000) / n });
+    }
     const t0 = performance.now();
     for (let k = from; k < from + n; k++) await modes[mode](k);
     return Response.json({ ms: performance.now() - t0 });
@@ -69,36 +78,71 @@ export default {
 };
 `;
 
-/** Each mode against the bare fetch: `n` calls each in blocks of `size`, ABBA order. */
-export async function measureWorkerdAttribution(emu, { n = 1000, size = 100, warm = 100 } = {}) {
-  const b = await bundle('workerd-attribution', source, { worker: true });
-  await emu.admin.reset(2 * MODES.length * (n + warm) + 10);
-  await emu.admin.setLatency(0);
+/**
+ * One mode in a fresh workerd: `warm` calls, then `n` timed in blocks of `size` (in-Worker
+ * wall) with the process's CPU ticks around them.
+ */
+async function runFresh(b, emu, mode, { n, size, warm, from }) {
   const mf = miniflare(b, { TOKEN: emu.token, BASE_URL: emu.url });
   try {
-    let next = 1;
-    const run = async (mode, count) => {
+    await mf.ready;
+    let next = from;
+    const run = async (count) => {
       const res = await mf.dispatchFetch(`http://worker/?mode=${mode}&from=${next}&n=${count}`);
       next += count;
       if (!res.ok) throw new Error(`attribution worker (${mode}) failed: ${res.status} ${await res.text()}`);
       return (await res.json()).ms;
     };
-    const out = {};
-    for (const mode of MODES) {
-      await run(mode, warm);
-      await run('bare', warm);
-      const ratios = [];
-      const total = { mode: 0, bare: 0 };
-      for (let i = 0; i < n / size; i++) {
-        const pair = {};
-        for (const side of i % 2 ? ['bare', 'mode'] : ['mode', 'bare']) pair[side] = await run(side === 'bare' ? 'bare' : mode, size);
-        ratios.push(pair.mode / pair.bare);
-        total.mode += pair.mode;
-        total.bare += pair.bare;
-      }
-      out[mode] = { wallRatio: median(ratios), perCallUs: { mode: (total.mode / n) * 1000, bare: (total.bare / n) * 1000 } };
+    await run(warm);
+    const cpu0 = workerdCpuSeconds();
+    let ms = 0;
+    for (let i = 0; i < n / size; i++) ms += await run(size);
+    return { wallUs: (ms / n) * 1000, cpuUs: ((workerdCpuSeconds() - cpu0) * 1e6) / n };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/**
+ * Each mode and the bare fetch, each in its own fresh workerd (a workerd's costs drift as it
+ * runs: its memory grows with every request, so modes timed one after another in one process
+ * are not comparable), `reps` rounds in rotated order; ratios of the means to the bare fetch's.
+ */
+export async function measureWorkerdAttribution(emu, { n = 1500, size = 250, warm = 300, reps = 3 } = {}) {
+  const b = await bundle('workerd-attribution', source, { worker: true });
+  const all = ['bare', ...MODES];
+  await emu.admin.reset(reps * all.length * (n + warm) + 10);
+  await emu.admin.setLatency(0);
+  const samples = Object.fromEntries(all.map((m) => [m, []]));
+  let from = 1;
+  for (let r = 0; r < reps; r++) {
+    for (let i = 0; i < all.length; i++) {
+      const mode = all[(i + r) % all.length];
+      samples[mode].push(await runFresh(b, emu, mode, { n, size, warm, from }));
+      from += n + warm;
     }
-    return out;
+  }
+  const mean = (mode, key) => samples[mode].reduce((a, s) => a + s[key], 0) / reps;
+  const out = { n, reps };
+  for (const mode of MODES) {
+    out[mode] = {
+      wallRatio: mean(mode, 'wallUs') / mean('bare', 'wallUs'),
+      cpuRatio: mean(mode, 'cpuUs') / mean('bare', 'cpuUs'),
+      perCallUs: { mode: mean(mode, 'wallUs'), bare: mean('bare', 'wallUs') },
+      cpuUs: { mode: mean(mode, 'cpuUs'), bare: mean('bare', 'cpuUs') },
+    };
+  }
+  out.hotUs = await hotLoop(b);
+  return out;
+}
+
+/** µs per start()+next()+free() in a loop inside one request (no I/O between: hot). */
+async function hotLoop(b) {
+  const mf = miniflare(b, { TOKEN: 'hot-loop-token', BASE_URL: 'http://127.0.0.1:9' });
+  try {
+    const res = await mf.dispatchFetch('http://worker/?mode=hot&from=1&n=20000');
+    if (!res.ok) throw new Error(`attribution worker (hot) failed: ${res.status} ${await res.text()}`);
+    return (await res.json()).us;
   } finally {
     await mf.dispose();
   }

@@ -56,7 +56,7 @@ export function miniflare(b, bindings) {
 }
 
 /** CPU seconds (user + system) of this process's workerd descendants, from /proc (10 ms ticks). */
-function workerdCpuSeconds() {
+export function workerdCpuSeconds() {
   const kids = new Map();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
