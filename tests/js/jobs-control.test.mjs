@@ -161,6 +161,15 @@ test('job routes: caller secret, bad bodies and filters refused with nothing sta
   assert.equal((await call(mf, 'DELETE', '/jobs/job-x')).status, 405);
 });
 
+/** Waits until the echo upstream has seen `count` requests that `match` (60 s at most). */
+async function untilEcho(echo, match, count) {
+  const until = Date.now() + 60_000;
+  while (echo.requests.filter(match).length < count) {
+    if (Date.now() > until) throw new Error(`fewer than ${count} matching upstream requests after 60 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Every file under `dir`, as latin1 text. */
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -194,6 +203,23 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
       await startJob(mf, { filter: { sandbox: true } }),
       await startJob(mf, { filter: { sandbox: true }, dryRun: false }),
     ];
+    // Pause, resume and terminate while the upstream echoes: the first job is paused while
+    // rate-1 waits out its deferral (or, if it finished first, answered JOB_FINISHED); a fourth
+    // job (a dry run) is terminated at once.
+    await untilEcho(echo, (r) => r.method === 'DELETE' && r.path === '/agents/rate-1', 2);
+    const paused = await call(mf, 'POST', `/jobs/${jobs[0]}/pause`);
+    texts.push(paused.text, [...paused.headers].join('\n'));
+    if (paused.status === 200) {
+      texts.push(JSON.stringify(await waitForJob(mf, jobs[0], (b) => ['paused', 'complete'].includes(b.status))));
+      const resumed = await call(mf, 'POST', `/jobs/${jobs[0]}/resume`);
+      assert.ok([200, 409].includes(resumed.status), resumed.text);
+      texts.push(resumed.text, [...resumed.headers].join('\n'));
+    } else {
+      assert.equal(paused.body.error.code, 'JOB_FINISHED', paused.text);
+    }
+    const stopped = await call(mf, 'POST', `/jobs/${await startJob(mf, { filter: { sandbox: true } })}/terminate`);
+    assert.ok([200, 409].includes(stopped.status), stopped.text);
+    texts.push(stopped.text, [...stopped.headers].join('\n'));
     // A selection that fails with an echoing error: the platform keeps the step's error and
     // shows it in the job's status.
     const failing = await startJob(mf, { filter: { search: 'list-fail-500' } });
