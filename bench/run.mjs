@@ -111,10 +111,8 @@ if (!failed('overheadNode')) {
     row('  where it goes: bare + text/JSON.parse', `${x(a.requestAndText.wallRatio)} wall, ${x(a.requestAndText.cpuRatio)} CPU (${sign(d(a.requestAndText, 'cpu'))} CPU/call)`);
     row('  ... + AbortController, setTimeout, Promise.race', `${x(a.plusAbortTimer.wallRatio)} wall, ${x(a.plusAbortTimer.cpuRatio)} CPU (${sign(d(a.plusAbortTimer, 'cpu'))} CPU/call)`);
     row('  ... the client itself (same sub-run)', `${x(a.talkover.wallRatio)} wall, ${x(a.talkover.cpuRatio)} CPU (${sign(d(a.talkover, 'cpu'))} CPU/call)`);
-    if (a.dispatcherVsFetch) {
-      row("  the client's way in Node, bare: undici's dispatcher / bare fetch", `${x(a.dispatcherVsFetch.wallRatio)} wall, ${x(a.dispatcherVsFetch.cpuRatio)} CPU (${sign(d(a.dispatcherVsFetch, 'cpu'))} CPU/call)`);
-      row('  ... the client over that bare dispatch', `${x(a.talkoverVsDispatcher.wallRatio)} wall, ${x(a.talkoverVsDispatcher.cpuRatio)} CPU (${sign(d(a.talkoverVsDispatcher, 'cpu'))} CPU/call)`);
-    }
+    row("  the client's way in Node, bare: undici's dispatcher / bare fetch", `${x(a.dispatcherVsFetch.wallRatio)} wall, ${x(a.dispatcherVsFetch.cpuRatio)} CPU (${sign(d(a.dispatcherVsFetch, 'cpu'))} CPU/call)`);
+    row('  ... the client over that bare dispatch', `${x(a.talkoverVsDispatcher.wallRatio)} wall, ${x(a.talkoverVsDispatcher.cpuRatio)} CPU (${sign(d(a.talkoverVsDispatcher, 'cpu'))} CPU/call)`);
   }
   const r = o.retellVsFetch;
   const t = o.talkoverVsFetchOnStub;
@@ -153,10 +151,8 @@ if (!failed('coldStartNode')) {
   coldRow('Node cold start: import+first deleteAgent vs first fetch', c, `import ${ms(c.medianImportMs)}`);
   row('  a one-line package imported the same way, then the fetch, vs first fetch', signedMs(c.packageDeltaMs));
   row('  talkover vs that one-line package (median of pairs)', `${signedMs(c.overPackageMs.median)} (IQR ${signedMs(c.overPackageMs.iqr[0])}..${signedMs(c.overPackageMs.iqr[1])})`);
-  if (c.overHttpMs) {
-    row("  a bare node:http request (the client's way before undici loads), vs first fetch", signedMs(c.httpDeltaMs));
-    row('  talkover vs that bare node:http request (median of pairs)', `${signedMs(c.overHttpMs.median)} (IQR ${signedMs(c.overHttpMs.iqr[0])}..${signedMs(c.overHttpMs.iqr[1])})`);
-  }
+  row("  a bare node:http request (the client's way before undici loads), vs first fetch", signedMs(c.httpDeltaMs));
+  row('  talkover vs that bare node:http request (median of pairs)', `${signedMs(c.overHttpMs.median)} (IQR ${signedMs(c.overHttpMs.iqr[0])}..${signedMs(c.overHttpMs.iqr[1])})`);
 }
 if (!failed('coldStartWorkerd')) {
   const c = results.coldStartWorkerd;
