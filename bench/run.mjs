@@ -137,11 +137,15 @@ if (!failed('attributionWorkerd')) {
   part('  ... one start()+next()+free(), then the fetch', a.entry);
   part('  ... the same five times over, then the fetch', a.entry5);
   part('  ... twenty times over, then the fetch', a.entry20);
+  part('  ... every wasm call of a deleteAgent (a recorded answer), then the fetch', a.wasm);
   part('  ... a trivial wasm export, then the fetch', a.trivial);
   part('  ... the whole deleteAgent', a.client);
   row('  the whole deleteAgent / that hand-written fetch', `${x(a.client.wallRatio / a.safe.wallRatio)} wall, ${x(a.client.cpuRatio / a.safe.cpuRatio)} CPU`);
+  const extra = (r) => r.perCallUs.mode - r.perCallUs.bare;
+  row('  over the bare fetch: the I/O half + the wasm half / the whole call', `${sign(extra(a.attempt))} + ${sign(extra(a.wasm))} / ${sign(extra(a.client))}`);
   const further = (a.entry20.perCallUs.mode - a.entry.perCallUs.mode) / 19;
-  row('  start()+next()+free(): the first after the wait / each further one / in a loop', `${sign(a.entry.perCallUs.mode - a.entry.perCallUs.bare)} / ${sign(further)} / ${a.hotUs.toFixed(1)} µs`);
+  row('  start()+next()+free(): the first after the wait / each further one / in a loop', `${sign(extra(a.entry))} / ${sign(further)} / ${a.hot.entryUs.toFixed(1)} µs`);
+  row('  the wasm half: after the wait / in a loop', `${sign(extra(a.wasm))} / ${a.hot.wasmUs.toFixed(1)} µs`);
 }
 // A cold-start figure: the median pair difference, its IQR, the medians, and `extra`.
 const coldRow = (figure, c, extra) =>
