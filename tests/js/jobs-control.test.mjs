@@ -49,7 +49,7 @@ test('terminate stops the running batch between agents; report and backup cover 
   await fx.emu.admin.setLatency(10);
   const mf = await worker({ JOB_BATCH_MAX: '200', JOB_CONCURRENCY: '2' });
   const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
-  await untilRequests(fx.emu, (r) => r.method === 'DELETE', 20);
+  await untilRequests(() => fx.emu.admin.requests(), (r) => r.method === 'DELETE', 20);
   const { report, status } = await terminateAndCheck(fx.emu, mf, jobId, state);
   assert.ok(status.finishedAt);
   const now = new Set((await fx.emu.admin.state()).agents.map((a) => a.id));
@@ -72,7 +72,7 @@ test('a batch retried after a terminate reports what its first attempt deleted',
   const mf = await worker({ JOB_BATCH_MAX: '50', JOB_CONCURRENCY: '1', TALKOVER_MAX_RETRIES: '0' });
   const jobId = await startJob(mf, { agentIds: ids, dryRun: false });
   const deletes = async () => (await fx.emu.admin.requests()).filter((r) => r.method === 'DELETE').length;
-  await untilRequests(fx.emu, (r) => r.method === 'DELETE', 8);
+  await untilRequests(() => fx.emu.admin.requests(), (r) => r.method === 'DELETE', 8);
   // The terminate comes while the step waits for its retry (2 s).
   await new Promise((r) => setTimeout(r, 300));
   const { report } = await terminateAndCheck(fx.emu, mf, jobId, state, new Set(ids));
@@ -161,15 +161,6 @@ test('job routes: caller secret, bad bodies and filters refused with nothing sta
   assert.equal((await call(mf, 'DELETE', '/jobs/job-x')).status, 405);
 });
 
-/** Waits until the echo upstream has seen `count` requests that `match` (60 s at most). */
-async function untilEcho(echo, match, count) {
-  const until = Date.now() + 60_000;
-  while (echo.requests.filter(match).length < count) {
-    if (Date.now() > until) throw new Error(`fewer than ${count} matching upstream requests after 60 s`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Every file under `dir`, as latin1 text. */
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -206,7 +197,7 @@ test('an upstream echoing the token everywhere: no job response, R2 object, step
     // Pause, resume and terminate while the upstream echoes: the first job is paused while
     // rate-1 waits out its deferral (or, if it finished first, answered JOB_FINISHED); a fourth
     // job (a dry run) is terminated at once.
-    await untilEcho(echo, (r) => r.method === 'DELETE' && r.path === '/agents/rate-1', 2);
+    await untilRequests(() => echo.requests, (r) => r.method === 'DELETE' && r.path === '/agents/rate-1', 2);
     const paused = await call(mf, 'POST', `/jobs/${jobs[0]}/pause`);
     texts.push(paused.text, [...paused.headers].join('\n'));
     if (paused.status === 200) {

@@ -120,7 +120,7 @@ test('restart mid-batch, then terminate (no resume): the report still has every 
     const vars = { JOB_BATCH_MAX: '100', JOB_CONCURRENCY: '4' };
     let mf = await worker(vars, persist);
     const jobId = await startJob(mf, { agentIds: [...state.keys()], dryRun: false });
-    await untilRequests(fx.emu, (r) => r.method === 'DELETE' && r.status === 200, 30);
+    await untilRequests(() => fx.emu.admin.requests(), (r) => r.method === 'DELETE' && r.status === 200, 30);
     await dispose(mf); // batch 1 of 2 is in flight: its backups are intents only
     mf = await worker(vars, persist);
     const { report } = await terminateAndCheck(fx.emu, mf, jobId, state);
@@ -142,7 +142,7 @@ test('a batch planned under a larger budget starts only what fits after a restar
     let mf = await worker({ SUBREQUEST_BUDGET: '198', JOB_BATCH_MAX: '6', JOB_CONCURRENCY: '4' }, persist);
     await fx.emu.admin.fault('DELETE', '/api/v1/agents/*', [{ kind: 'hang' }]);
     const jobId = await startJob(mf, { agentIds: published.map((a) => a.id), unpublish: true, dryRun: false });
-    await untilRequests(fx.emu, (r) => r.method === 'DELETE');
+    await untilRequests(() => fx.emu.admin.requests(), (r) => r.method === 'DELETE');
     await dispose(mf);
     await fx.emu.admin.clearFaults();
     const drafts = (await fx.emu.admin.state()).agents.filter((a) => a.id.startsWith('pub-budget-') && a.current_status !== 'published');

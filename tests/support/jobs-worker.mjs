@@ -135,10 +135,13 @@ export async function waitForJob(mf, jobId, done = (b) => ['complete', 'errored'
   }
 }
 
-/** Waits until the emulator has logged `count` requests that `match` (60 s at most). */
-export async function untilRequests(emu, match, count = 1) {
+/**
+ * Waits until `count` of the requests `requests()` lists (the emulator's log, or an upstream's)
+ * `match` (60 s at most).
+ */
+export async function untilRequests(requests, match, count = 1) {
   const until = Date.now() + 60_000;
-  while ((await emu.admin.requests()).filter(match).length < count) {
+  while ((await requests()).filter(match).length < count) {
     if (Date.now() > until) throw new Error(`fewer than ${count} matching requests after 60 s`);
     await new Promise((r) => setTimeout(r, 20));
   }
