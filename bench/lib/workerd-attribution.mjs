@@ -37,6 +37,8 @@ export default {
     cleanup ??= startCleanup(packed, ['a'], undefined);
     const url = (k) => env.BASE_URL + '/api/v1/agents/' + agentId(k);
     const headers = { Authorization: 'Bearer ' + env.TOKEN };
+    // An attempt's request as the wasm words it: timeout, method, URL, token.
+    const deleteRequest = (k) => '30000\\nDELETE\\n' + url(k) + '\\n' + env.TOKEN;
     const bare = async (k) => (await fetch(url(k), { method: 'DELETE', headers })).json();
     const careful = { Authorization: headers.Authorization, Accept: 'application/json' };
     const safe = async (k) => {
@@ -69,13 +71,13 @@ export default {
     const modes = {
       bare,
       safe,
-      attempt: (k) => attempt(null, '30000\\nDELETE\\n' + url(k) + '\\n' + env.TOKEN),
+      attempt: (k) => attempt(null, deleteRequest(k)),
       entry: (k) => (entry(k, 1), bare(k)),
       entry5: (k) => (entry(k, 5), bare(k)),
       entry20: (k) => (entry(k, 20), bare(k)),
       wasm: async (k) => {
         // The first call records a real answer (in the warm-up) instead of its fetch.
-        if (!recorded) return void (recorded = await attempt(null, '30000\\nDELETE\\n' + url(k) + '\\n' + env.TOKEN));
+        if (!recorded) return void (recorded = await attempt(null, deleteRequest(k)));
         wasmSide(k);
         return bare(k);
       },
